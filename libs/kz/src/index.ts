@@ -1,0 +1,4 @@
+export * from './clock';
+export * from './iin';
+export * from './phone';
+export * from './time';

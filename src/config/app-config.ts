@@ -1,0 +1,133 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === ''
+    ? undefined
+    : /^-?\d+$/.test(String(value))
+      ? Number(value)
+      : value;
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === ''
+    ? undefined
+    : value === 'true' || value === '1'
+      ? true
+      : value === 'false' || value === '0'
+        ? false
+        : value;
+
+/** Environment variables the service reads. Names follow API.md. */
+export class EnvironmentSchema {
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @IsOptional()
+  @IsString()
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  JWT_TTL_SECONDS: number = 3600;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'QAMQOR_HMAC_SECRET must be at least 32 characters' })
+  QAMQOR_HMAC_SECRET?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'DEMO_PASSWORD must be at least 12 characters' })
+  DEMO_PASSWORD?: string;
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  @IsOptional()
+  @IsString()
+  DATA_DIR: string = '.data';
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(10 * 1024 * 1024)
+  BODY_LIMIT_BYTES: number = 1024 * 1024;
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  TRUST_PROXY: boolean = false;
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  SEED_DEMO?: boolean;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_POOL_SIZE: number = 20;
+}
+
+const SECRET_NAMES = new Set(['JWT_SECRET', 'QAMQOR_HMAC_SECRET', 'DEMO_PASSWORD', 'DATABASE_URL']);
+
+export class ConfigurationError extends Error {}
+
+/** Validates the environment; the first problem becomes one line naming the variable. */
+export function validateEnvironment(raw: Record<string, unknown>): EnvironmentSchema {
+  const env = plainToInstance(EnvironmentSchema, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    const shown = SECRET_NAMES.has(first.property)
+      ? ''
+      : ` (got ${JSON.stringify(raw[first.property])})`;
+    const text = reason.startsWith(first.property) ? reason : `${first.property}: ${reason}`;
+    throw new ConfigurationError(`Configuration error: ${text}${shown}`);
+  }
+  if (env.DATABASE_URL !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(env.DATABASE_URL);
+    } catch {
+      throw new ConfigurationError('Configuration error: DATABASE_URL is not a valid URL');
+    }
+    if (!/^postgres(ql)?:$/.test(url.protocol)) {
+      throw new ConfigurationError(
+        'Configuration error: DATABASE_URL must start with postgres:// or postgresql://',
+      );
+    }
+    if (!env.JWT_SECRET) {
+      throw new ConfigurationError(
+        'Configuration error: JWT_SECRET is required when DATABASE_URL is set (at least 32 characters)',
+      );
+    }
+  }
+  return env;
+}

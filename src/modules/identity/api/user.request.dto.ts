@@ -1,0 +1,63 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import { type Role, ROLES } from '../../../common/roles';
+import { USERNAME_PATTERN } from '../domain/user';
+
+export class CreateUserRequestDto {
+  @ApiProperty({ example: 'a.nurlanova', pattern: USERNAME_PATTERN.source })
+  @IsString()
+  @Matches(USERNAME_PATTERN, {
+    message: 'username must be 3-64 lowercase letters, digits, dots, dashes or underscores',
+  })
+  username!: string;
+
+  @ApiProperty({ minLength: 12 })
+  @IsString()
+  @MaxLength(256)
+  password!: string;
+
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES)
+  role!: Role;
+
+  @ApiProperty({ type: [String], format: 'uuid' })
+  @IsArray()
+  @ArrayMaxSize(300)
+  @IsUUID('all', { each: true })
+  districtIds!: string[];
+}
+
+export class UpdateUserRequestDto {
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(300)
+  @IsUUID('all', { each: true })
+  districtIds?: string[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+
+  @ApiPropertyOptional({ minLength: 12 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  password?: string;
+}

@@ -1,0 +1,115 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Clock } from '@app/kz';
+import { UnitOfWork } from '@app/persistence';
+import { EntityManager } from 'typeorm';
+import { invalidCredentials, tooManyAttemptsFromAddress } from '../../../domain/identity.errors';
+import {
+  type AttemptVerdict,
+  decideAttempt,
+  type LockoutPolicy,
+  type LockoutState,
+} from '../../../domain/lockout-policy';
+import { PasswordHasher } from '../../ports/password-hasher';
+import { UserRepository } from '../../ports/user.repository';
+import { LOCKOUT_POLICY, TokenIssuer } from '../../tokens';
+import { LoginCommand, LoginResult } from './login.command';
+
+type Outcome = AttemptVerdict | 'rate_limited';
+
+@CommandHandler(LoginCommand)
+export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenIssuer,
+    private readonly clock: Clock,
+    @Inject(LOCKOUT_POLICY) private readonly policy: LockoutPolicy,
+  ) {}
+
+  async execute(command: LoginCommand): Promise<LoginResult> {
+    const now = this.clock.now();
+    const key = command.username.toLowerCase();
+
+    const since = new Date(now.getTime() - this.policy.addressWindowSeconds * 1000);
+    const [{ failures }] = (await this.uow
+      .manager()
+      .query(
+        `SELECT count(*)::int AS failures FROM login_attempts WHERE ip = $1 AND at > $2 AND outcome <> 'success'`,
+        [command.ip, since],
+      )) as Array<{ failures: number }>;
+    if (failures >= this.policy.maxFailuresPerAddress) {
+      await this.uow.run((tx) => this.recordAttempt(tx, command, null, 'rate_limited', now));
+      throw tooManyAttemptsFromAddress();
+    }
+
+    // The hash is checked before the lockout row is locked, so concurrent attempts do not queue
+    // behind argon2; unknown users cost the same time as wrong passwords.
+    const user = await this.users.findByUsername(this.uow.manager(), command.username);
+    const passwordMatched =
+      (await this.hasher.verify(user?.passwordHash ?? null, command.password)) && user !== null;
+
+    const verdict = await this.uow.run(async (tx) => {
+      await tx.query(`INSERT INTO login_lockouts (username) VALUES ($1) ON CONFLICT DO NOTHING`, [
+        key,
+      ]);
+      const [row] = (await tx.query(
+        `SELECT failed_count, window_started_at, locked_until FROM login_lockouts WHERE username = $1 FOR UPDATE`,
+        [key],
+      )) as Array<{
+        failed_count: number;
+        window_started_at: Date | null;
+        locked_until: Date | null;
+      }>;
+      const state: LockoutState = {
+        failedCount: row.failed_count,
+        windowStartedAt: row.window_started_at,
+        lockedUntil: row.locked_until,
+      };
+      const decision = decideAttempt(this.policy, state, {
+        passwordMatched,
+        userDisabled: user?.disabled ?? false,
+        now,
+      });
+      await tx.query(
+        `UPDATE login_lockouts SET failed_count = $2, window_started_at = $3, locked_until = $4 WHERE username = $1`,
+        [key, decision.next.failedCount, decision.next.windowStartedAt, decision.next.lockedUntil],
+      );
+      await this.recordAttempt(tx, command, user?.id ?? null, decision.verdict, now);
+      return decision.verdict;
+    });
+
+    if (verdict !== 'success' || !user) throw invalidCredentials();
+    const token = await this.tokens.issue(user);
+    return {
+      ...token,
+      user: {
+        id: user.id,
+        username: user.username,
+        role: user.role,
+        districtIds: user.districtIds,
+      },
+    };
+  }
+
+  private async recordAttempt(
+    tx: EntityManager,
+    command: LoginCommand,
+    userId: string | null,
+    outcome: Outcome,
+    at: Date,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO login_attempts (username, user_id, ip, user_agent, at, outcome) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [
+        command.username.slice(0, 128),
+        userId,
+        command.ip,
+        command.userAgent?.slice(0, 256) ?? null,
+        at,
+        outcome,
+      ],
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { JwtModule, JwtService } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UnitOfWork } from '@app/persistence';
+import { dictionary } from '@zxcvbn-ts/language-common';
+import { Runtime, RUNTIME } from '../../config/runtime';
+import { AuthController } from './api/auth.controller';
+import { UsersController } from './api/users.controller';
+import { CreateUserHandler } from './application/commands/create-user/create-user.handler';
+import { LoginHandler } from './application/commands/login/login.handler';
+import { UpdateUserHandler } from './application/commands/update-user/update-user.handler';
+import { PasswordHasher } from './application/ports/password-hasher';
+import { UserRepository } from './application/ports/user.repository';
+import { GetUserHandler } from './application/queries/get-user/get-user.handler';
+import { ListUsersHandler } from './application/queries/list-users/list-users.handler';
+import { LOCKOUT_POLICY, TokenIssuer } from './application/tokens';
+import { DEFAULT_LOCKOUT_POLICY } from './domain/lockout-policy';
+import { PasswordPolicy } from './domain/password-policy';
+import { AccessGuard } from './infrastructure/access.guard';
+import { Argon2PasswordHasher } from './infrastructure/argon2-password-hasher';
+import { JwtTokenIssuer } from './infrastructure/jwt-token-issuer';
+import { JwtStrategy } from './infrastructure/jwt.strategy';
+import { TypeormUserRepository } from './infrastructure/typeorm-user.repository';
+import { UserOrmEntity } from './infrastructure/user.orm-entity';
+
+/** The zxcvbn-ts common-password list (~49k entries), lower-cased. */
+const commonPasswords = () =>
+  new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
+
+@Module({
+  imports: [
+    CqrsModule,
+    PassportModule,
+    TypeOrmModule.forFeature([UserOrmEntity]),
+    JwtModule.registerAsync({
+      inject: [RUNTIME],
+      useFactory: (runtime: Runtime) => ({
+        secret: runtime.jwtSecret,
+        signOptions: { algorithm: 'HS256' },
+      }),
+    }),
+  ],
+  controllers: [AuthController, UsersController],
+  providers: [
+    LoginHandler,
+    CreateUserHandler,
+    UpdateUserHandler,
+    ListUsersHandler,
+    GetUserHandler,
+    { provide: UserRepository, useClass: TypeormUserRepository },
+    { provide: PasswordHasher, useClass: Argon2PasswordHasher },
+    { provide: PasswordPolicy, useFactory: () => new PasswordPolicy(commonPasswords()) },
+    { provide: LOCKOUT_POLICY, useValue: DEFAULT_LOCKOUT_POLICY },
+    {
+      provide: TokenIssuer,
+      inject: [JwtService, RUNTIME],
+      useFactory: (jwt: JwtService, runtime: Runtime) =>
+        new JwtTokenIssuer(jwt, runtime.env.JWT_TTL_SECONDS),
+    },
+    {
+      provide: JwtStrategy,
+      inject: [RUNTIME, UnitOfWork, UserRepository],
+      useFactory: (runtime: Runtime, uow: UnitOfWork, users: UserRepository) =>
+        new JwtStrategy(runtime.jwtSecret, uow, users),
+    },
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [UserRepository],
+})
+export class IdentityModule {}

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { randomUUID } from 'node:crypto';
+import { TokenIssuer } from '../application/tokens';
+
+export const JWT_AUDIENCE = 'qorgau-dispatch';
+export const JWT_ISSUER = 'qorgau-dispatch';
+
+@Injectable()
+export class JwtTokenIssuer extends TokenIssuer {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly ttlSeconds: number,
+  ) {
+    super();
+  }
+
+  async issue(user: { id: string }): Promise<{ accessToken: string; expiresIn: number }> {
+    // Only the subject: role and districts are re-read on every request, so changes apply at once.
+    const accessToken = await this.jwt.signAsync(
+      { sub: user.id },
+      {
+        expiresIn: this.ttlSeconds,
+        jwtid: randomUUID(),
+        audience: JWT_AUDIENCE,
+        issuer: JWT_ISSUER,
+      },
+    );
+    return { accessToken, expiresIn: this.ttlSeconds };
+  }
+}

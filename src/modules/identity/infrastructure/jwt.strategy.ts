@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { UnitOfWork } from '@app/persistence';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { Principal } from '../../../common/roles';
+import { UserRepository } from '../application/ports/user.repository';
+import { JWT_AUDIENCE, JWT_ISSUER } from './jwt-token-issuer';
+
+export const JWT_SECRET = Symbol('JWT_SECRET');
+
+/**
+ * Verifies the token, then loads the user on every request: a disabled user, or a changed role
+ * or district set, takes effect on the very next request whatever token is presented.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    secret: string,
+    private readonly uow: UnitOfWork,
+    private readonly users: UserRepository,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: secret,
+      algorithms: ['HS256'],
+      audience: JWT_AUDIENCE,
+      issuer: JWT_ISSUER,
+      ignoreExpiration: false,
+    });
+  }
+
+  async validate(payload: { sub?: unknown }): Promise<Principal | false> {
+    if (typeof payload.sub !== 'string' || !/^[0-9a-f-]{36}$/i.test(payload.sub)) return false;
+    const user = await this.users.findById(this.uow.manager(), payload.sub);
+    if (!user || user.disabled) return false;
+    return { id: user.id, username: user.username, role: user.role, districtIds: user.districtIds };
+  }
+}

@@ -1,0 +1,29 @@
+import { Controller, Get } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { AnyRole } from '../../../common/auth.decorators';
+import {
+  type DistrictView,
+  ListDistrictsQuery,
+} from '../application/queries/list-districts/list-districts.query';
+
+export class DistrictResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'AST-YESIL' }) code!: string;
+  @ApiProperty({ example: 'Yesil' }) name!: string;
+  @ApiProperty({ example: 'Astana' }) region!: string;
+}
+
+@ApiTags('reference')
+@ApiBearerAuth()
+@Controller('districts')
+export class DistrictsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @AnyRole()
+  @ApiOkResponse({ type: [DistrictResponseDto] })
+  list(): Promise<DistrictView[]> {
+    return this.queries.execute(new ListDistrictsQuery());
+  }
+}

@@ -1,0 +1,8 @@
+export class ListDistrictsQuery {}
+
+export interface DistrictView {
+  id: string;
+  code: string;
+  name: string;
+  region: string;
+}

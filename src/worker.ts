@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { createRootLogger, PinoNestLogger } from './common/logger';
+import { ConfigurationError, validateEnvironment } from './config/app-config';
+import { resolveRuntime } from './config/resolve-runtime';
+
+/**
+ * Second entry point: the job runner for deadlines, alerts and outbound notifications. It shares
+ * the application modules but serves no HTTP. Job handlers arrive with the deadlines capability;
+ * until then it connects, waits for migrations and idles.
+ */
+async function worker(): Promise<void> {
+  let env;
+  try {
+    env = validateEnvironment(process.env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createRootLogger(env.LOG_LEVEL).child({ role: 'worker' });
+  if (!env.DATABASE_URL) {
+    process.stderr.write(
+      'Configuration error: the worker needs DATABASE_URL (the embedded database belongs to the API process)\n',
+    );
+    process.exit(1);
+  }
+  const { runtime } = await resolveRuntime(env, (m) => logger.info(m));
+  const context = await NestFactory.createApplicationContext(
+    AppModule.forRoot(runtime, (m) => logger.info(m)),
+    {
+      logger: new PinoNestLogger(logger),
+    },
+  );
+  logger.info('worker ready: no job handlers are registered yet');
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'worker shutting down');
+      void context.close().then(() => process.exit(0));
+    });
+  }
+}
+
+worker().catch((error: unknown) => {
+  process.stderr.write(`Worker start-up failed: ${(error as Error)?.message ?? String(error)}\n`);
+  process.exit(1);
+});

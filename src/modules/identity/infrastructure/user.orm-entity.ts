@@ -1,6 +1,10 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity({ name: 'users' })
+@Check(
+  'users_role_check',
+  `role IN ('dispatcher', 'inspector', 'supervisor', 'prosecutor', 'admin')`,
+)
 export class UserOrmEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -14,10 +18,10 @@ export class UserOrmEntity {
   @Column('text')
   role!: string;
 
-  @Column('uuid', { name: 'district_ids', array: true })
+  @Column('uuid', { name: 'district_ids', array: true, default: () => `'{}'` })
   districtIds!: string[];
 
-  @Column('boolean')
+  @Column('boolean', { default: false })
   disabled!: boolean;
 
   @Column('timestamptz', { name: 'created_at' })

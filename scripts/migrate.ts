@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { revertLastMigrationLocked, runMigrationsLocked } from '@app/persistence';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { dataSourceOptions } from '../src/app.module';
+import { cliRuntime, fail } from './cli-runtime';
+
+/** npm run migration:run | migration:revert — the same advisory lock the service takes at start. */
+async function main() {
+  const action = process.argv[2];
+  if (action !== 'run' && action !== 'revert') fail('usage: migrate.js run|revert');
+  const { runtime, embedded, log } = await cliRuntime();
+  const ds = await new DataSource(dataSourceOptions(runtime) as DataSourceOptions).initialize();
+  try {
+    if (action === 'run') await runMigrationsLocked(ds, log);
+    else {
+      await revertLastMigrationLocked(ds);
+      log('reverted the newest migration');
+    }
+  } finally {
+    await ds.destroy();
+    await embedded?.stop();
+  }
+}
+
+main().catch((e: unknown) => fail(`migration failed: ${(e as Error).message}`));

@@ -1,4 +1,5 @@
 import { Foundation1763830000000 } from './1763830000000-foundation';
+import { IntakePeopleTriage1763900000000 } from './1763900000000-intake-people-triage';
 
 /** Every migration, in order. Listed explicitly so build, run and Jest (ESM) load the same set. */
-export const migrations = [Foundation1763830000000];
+export const migrations = [Foundation1763830000000, IntakePeopleTriage1763900000000];

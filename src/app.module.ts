@@ -12,7 +12,11 @@ import { Runtime } from './config/runtime';
 import { CoreModule } from './core/core.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { IdentityModule } from './modules/identity/identity.module';
+import { DispatchModule } from './modules/dispatch/dispatch.module';
+import { IntakeModule } from './modules/intake/intake.module';
 import { OperationsModule } from './modules/operations/operations.module';
+import { PeopleModule } from './modules/people/people.module';
+import { PolicyModule } from './modules/policy/policy.module';
 import { ReferenceModule } from './modules/reference/reference.module';
 
 export function dataSourceOptions(runtime: Runtime): DataSourceOptions {
@@ -67,6 +71,10 @@ export class AppModule {
         AuditModule,
         IdentityModule,
         ReferenceModule,
+        PolicyModule,
+        PeopleModule,
+        DispatchModule,
+        IntakeModule,
         OperationsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -2,3 +2,4 @@ export * from './clock';
 export * from './iin';
 export * from './phone';
 export * from './time';
+export * from './address';

@@ -1,10 +1,17 @@
 import { Global, Module } from '@nestjs/common';
+import { AccessLogController } from './api/access-log.controller';
+import { AccessLog } from './application/access-log';
 import { AuditLog } from './application/audit-log';
+import { SqlAccessLog } from './infrastructure/sql-access-log';
 import { SqlAuditLog } from './infrastructure/sql-audit-log';
 
 @Global()
 @Module({
-  providers: [{ provide: AuditLog, useClass: SqlAuditLog }],
-  exports: [AuditLog],
+  controllers: [AccessLogController],
+  providers: [
+    { provide: AuditLog, useClass: SqlAuditLog },
+    { provide: AccessLog, useClass: SqlAccessLog },
+  ],
+  exports: [AuditLog, AccessLog],
 })
 export class AuditModule {}

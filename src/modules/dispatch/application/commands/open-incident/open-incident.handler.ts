@@ -1,0 +1,64 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { EventStore } from '@app/event-store';
+import { UnitOfWork } from '@app/persistence';
+import { INCIDENT_STREAM } from '../../../domain/incident';
+import { OpenIncidentCommand } from './open-incident.command';
+
+@CommandHandler(OpenIncidentCommand)
+export class OpenIncidentHandler implements ICommandHandler<OpenIncidentCommand, void> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly events: EventStore,
+  ) {}
+
+  execute({ incident: i, actorId, at }: OpenIncidentCommand): Promise<void> {
+    return this.uow.run(async (tx) => {
+      await tx.query(
+        `INSERT INTO incidents (id, source, status, district_id, address, address_norm, lat, lon, caller_phone, coded,
+           contact_policy, priority, risk_level, risk_score, reasons, risk_answers, triage_rule_set_id, received_at,
+           created_at, updated_at)
+         VALUES ($1, $2, 'open', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16, $17, $18, $18)`,
+        [
+          i.id,
+          i.source,
+          i.districtId,
+          i.address,
+          i.addressNorm,
+          i.lat,
+          i.lon,
+          i.callerPhone,
+          i.coded,
+          i.contactPolicy,
+          i.triage.priority,
+          i.triage.riskLevel,
+          i.triage.score,
+          JSON.stringify(i.triage.reasons),
+          JSON.stringify(i.riskAnswers),
+          i.triage.ruleSetId,
+          i.receivedAt,
+          at,
+        ],
+      );
+      // Events carry ids and decisions, not names, phones or addresses.
+      await this.events.append(tx, { id: i.id, type: INCIDENT_STREAM }, [
+        {
+          type: 'IncidentOpened',
+          payload: {
+            incidentId: i.id,
+            source: i.source,
+            districtId: i.districtId,
+            coded: i.coded,
+            contactPolicy: i.contactPolicy,
+            priority: i.triage.priority,
+            riskLevel: i.triage.riskLevel,
+            riskScore: i.triage.score,
+            ruleSetId: i.triage.ruleSetId,
+            receivedAt: i.receivedAt.toISOString(),
+          },
+          actorId,
+          occurredAt: at,
+        },
+      ]);
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { KZ_BOUNDS } from './geo';
+import { OffenderDto, PersonDto } from './person.dto';
+import { RiskAnswersDto } from './risk-answers.dto';
+
+export class RegisterCallRequestDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'default: now' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  receivedAt?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'default: now' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  answeredAt?: string;
+
+  @ApiProperty({ example: '+77012345678' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(32)
+  callerPhone!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  districtId!: string;
+
+  @ApiProperty({ maxLength: 500 })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(500)
+  address!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(KZ_BOUNDS.minLat)
+  @Max(KZ_BOUNDS.maxLat)
+  lat?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(KZ_BOUNDS.minLon)
+  @Max(KZ_BOUNDS.maxLon)
+  lon?: number;
+
+  @ApiPropertyOptional({ maxLength: 20000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  transcript?: string;
+
+  @ApiPropertyOptional({ description: 'the dispatcher recognised the passphrase' })
+  @IsOptional()
+  @IsBoolean()
+  coded?: boolean;
+
+  @ApiPropertyOptional({ enum: ['ru', 'kk', 'en'] })
+  @IsOptional()
+  @IsIn(['ru', 'kk', 'en'])
+  language?: 'ru' | 'kk' | 'en';
+
+  @ApiPropertyOptional({ type: PersonDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PersonDto)
+  victim?: PersonDto;
+
+  @ApiPropertyOptional({ type: OffenderDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OffenderDto)
+  offender?: OffenderDto;
+
+  @ApiPropertyOptional({ type: RiskAnswersDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RiskAnswersDto)
+  risk?: RiskAnswersDto;
+}

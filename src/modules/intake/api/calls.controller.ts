@@ -1,0 +1,82 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Clock } from '@app/kz';
+import type { FastifyRequest } from 'fastify';
+import { CurrentUser, Roles } from '../../../common/auth.decorators';
+import { DomainError } from '../../../common/domain-error';
+import type { Principal } from '../../../common/roles';
+import { AccessLog } from '../../audit/application/access-log';
+import { uuidParam } from '../../dispatch/api/incidents.controller';
+import {
+  FlagCodedCommand,
+  type FlagCodedResult,
+} from '../application/commands/flag-coded/flag-coded.command';
+import {
+  RegisterCallCommand,
+  type RegisterCallResult,
+} from '../application/commands/register-call/register-call.command';
+import { type CallView, GetCallQuery } from '../application/queries/get-call/get-call.query';
+import { RegisterCallRequestDto } from './call.request.dto';
+import { RegisterCallResponseDto } from './call.response.dto';
+
+@ApiTags('intake')
+@ApiBearerAuth()
+@Controller('calls')
+export class CallsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    private readonly accessLog: AccessLog,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Registers a 102 call: opens its incident, recognises the passphrase, scores and queues it. */
+  @Post()
+  @Roles('dispatcher')
+  @ApiCreatedResponse({ type: RegisterCallResponseDto })
+  register(
+    @Body() body: RegisterCallRequestDto,
+    @CurrentUser() user: Principal,
+  ): Promise<RegisterCallResult> {
+    return this.commands.execute(new RegisterCallCommand(user, body));
+  }
+
+  @Post(':id/flag-coded')
+  @HttpCode(200)
+  @Roles('dispatcher')
+  @ApiOkResponse({
+    description: '{id, incidentId, coded, contactPolicy, priority, riskLevel, reasons}',
+  })
+  flagCoded(
+    @Param('id', uuidParam) id: string,
+    @CurrentUser() user: Principal,
+  ): Promise<FlagCodedResult> {
+    return this.commands.execute(new FlagCodedCommand(user, id));
+  }
+
+  @Get(':id')
+  @Roles('dispatcher', 'supervisor', 'prosecutor', 'inspector')
+  @ApiOkResponse({ description: 'The call with its triage' })
+  async get(
+    @Param('id', uuidParam) id: string,
+    @CurrentUser() user: Principal,
+    @Req() req: FastifyRequest,
+  ): Promise<CallView> {
+    const call = await this.queries.execute<GetCallQuery, CallView | null>(new GetCallQuery(id));
+    const allowed = call !== null && user.districtIds.includes(call.districtId);
+    await this.accessLog.record({
+      userId: user.id,
+      ip: req.ip,
+      subjectType: 'call',
+      subjectId: id,
+      endpoint: 'GET /api/v1/calls/:id',
+      outcome: call === null ? 'not_found' : allowed ? 'granted' : 'denied',
+      at: this.clock.now(),
+    });
+    if (!call) throw DomainError.notFound('Call');
+    if (!allowed)
+      throw DomainError.forbidden('This call belongs to a district outside your assignment');
+    return call;
+  }
+}

@@ -1,0 +1,100 @@
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Clock } from '@app/kz';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+import { CurrentActor, Roles } from '../../../common/auth.decorators';
+import type { Actor } from '../../../common/roles';
+import { CreatePassphraseCommand } from '../application/commands/create-passphrase/create-passphrase.command';
+import {
+  ListPassphrasesQuery,
+  type PassphraseView,
+} from '../application/queries/list-passphrases/list-passphrases.query';
+
+export class CreatePassphraseRequestDto {
+  @ApiProperty({ example: 'Поступили антисептики, маски?' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(300)
+  text!: string;
+
+  @ApiProperty({ enum: ['ru', 'kk', 'en'] })
+  @IsIn(['ru', 'kk', 'en'])
+  language!: 'ru' | 'kk' | 'en';
+
+  @ApiProperty({ type: [String], nullable: true, description: 'null: every district' })
+  @ValidateIf((_, v) => v !== null)
+  @IsArray()
+  @ArrayMaxSize(300)
+  @IsUUID('all', { each: true })
+  districtIds!: string[] | null;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsISO8601({ strict: true, strictSeparator: true })
+  validFrom!: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  validTo?: string;
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  note?: string;
+}
+
+@ApiTags('intake')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('passphrases')
+export class PassphrasesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ description: 'All passphrases, with whether each is in force now' })
+  list(): Promise<PassphraseView[]> {
+    return this.queries.execute(new ListPassphrasesQuery(this.clock.now()));
+  }
+
+  @Post()
+  @ApiCreatedResponse({ description: 'The created passphrase' })
+  create(
+    @Body() body: CreatePassphraseRequestDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<PassphraseView> {
+    return this.commands.execute(
+      new CreatePassphraseCommand(actor, {
+        text: body.text.trim(),
+        language: body.language,
+        districtIds: body.districtIds,
+        validFrom: new Date(body.validFrom),
+        validTo: body.validTo ? new Date(body.validTo) : null,
+        note: body.note ?? null,
+      }),
+    );
+  }
+}

@@ -1,0 +1,66 @@
+import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { EventStore } from '@app/event-store';
+import { Clock } from '@app/kz';
+import { UnitOfWork } from '@app/persistence';
+import { assertDistrictAccess } from '../../../../../common/district-scope';
+import { DomainError } from '../../../../../common/domain-error';
+import {
+  ReassessIncidentCommand,
+  type ReassessResult,
+} from '../../../../dispatch/application/commands/reassess-incident/reassess-incident.command';
+import { INCIDENT_STREAM } from '../../../../dispatch/domain/incident';
+import { FlagCodedCommand, type FlagCodedResult } from './flag-coded.command';
+
+/** The dispatcher recognised the passphrase after all: the call goes silent and to the top. */
+@CommandHandler(FlagCodedCommand)
+export class FlagCodedHandler implements ICommandHandler<FlagCodedCommand, FlagCodedResult> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly commands: CommandBus,
+    private readonly events: EventStore,
+    private readonly clock: Clock,
+  ) {}
+
+  execute({ principal, callId }: FlagCodedCommand): Promise<FlagCodedResult> {
+    const now = this.clock.now();
+    return this.uow.run(async (tx) => {
+      const [call] = (await tx.query(
+        `SELECT id, incident_id, district_id, coded FROM calls WHERE id = $1 FOR UPDATE`,
+        [callId],
+      )) as Array<{ id: string; incident_id: string; district_id: string; coded: boolean }>;
+      if (!call) throw DomainError.notFound('Call');
+      assertDistrictAccess(principal, call.district_id);
+      if (!call.coded) {
+        await tx.query(
+          `UPDATE calls SET coded = true, coded_by = 'dispatcher', contact_policy = 'silent' WHERE id = $1`,
+          [call.id],
+        );
+        await this.events.append(tx, { id: call.incident_id, type: INCIDENT_STREAM }, [
+          {
+            type: 'CallFlaggedCoded',
+            payload: { callId: call.id, incidentId: call.incident_id },
+            actorId: principal.id,
+            occurredAt: now,
+          },
+        ]);
+      }
+      const result = await this.commands.execute<ReassessIncidentCommand, ReassessResult>(
+        new ReassessIncidentCommand(
+          call.incident_id,
+          { coded: true, reason: 'call flagged coded' },
+          principal.id,
+          now,
+        ),
+      );
+      return {
+        id: call.id,
+        incidentId: call.incident_id,
+        coded: true,
+        contactPolicy: 'silent',
+        priority: result.priority,
+        riskLevel: result.riskLevel,
+        reasons: result.reasons,
+      };
+    });
+  }
+}

@@ -1,0 +1,34 @@
+import { type Principal } from '../../../../../common/roles';
+
+export class GetPersonByIinQuery {
+  constructor(
+    readonly iin: string,
+    readonly principal: Principal,
+  ) {}
+}
+
+export interface PersonIncidentView {
+  id: string;
+  source: string;
+  status: string;
+  priority: number;
+  districtId: string | null;
+  receivedAt: string;
+  roles: string[];
+}
+
+export interface PersonView {
+  id: string;
+  iin: string | null;
+  fullName: string | null;
+  phone: string | null;
+  birthDate: string | null;
+  history: {
+    incidents: PersonIncidentView[];
+    warnings: unknown[];
+    protectiveOrders: unknown[];
+    arrests: unknown[];
+    specialRequirements: unknown[];
+    registration: unknown | null;
+  };
+}

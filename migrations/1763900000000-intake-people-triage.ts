@@ -137,6 +137,7 @@ export class IntakePeopleTriage1763900000000 implements MigrationInterface {
         submitted_at timestamptz NOT NULL,
         received_at timestamptz NOT NULL,
         body_sha256 char(64) NOT NULL,
+        text text NOT NULL,
         CONSTRAINT intake_reports_source_report_key UNIQUE (source, report_id)
       )`);
 

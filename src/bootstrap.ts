@@ -8,6 +8,9 @@ import { createValidationPipe } from './common/validation';
 import { type Runtime } from './config/runtime';
 import { MetricsService } from './modules/operations/metrics.service';
 
+/** A batch of a few thousand reports; single JSON bodies keep BODY_LIMIT_BYTES. */
+const NDJSON_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+
 /** Builds the HTTP application exactly as production runs it; tests use the same function. */
 export async function createApp(
   runtime: Runtime,
@@ -24,12 +27,19 @@ export async function createApp(
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(runtime, (m) => logger.info(m), options),
     adapter,
-    { logger: new PinoNestLogger(logger), abortOnError: false, bufferLogs: false },
+    // rawBody: signed intake verifies the HMAC over the exact bytes received.
+    { logger: new PinoNestLogger(logger), abortOnError: false, bufferLogs: false, rawBody: true },
   );
   app.setGlobalPrefix('api/v1');
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
+  // NDJSON batches (partner intake) arrive as text and are parsed line by line.
+  fastify.addContentTypeParser(
+    'application/x-ndjson',
+    { parseAs: 'string', bodyLimit: NDJSON_BODY_LIMIT_BYTES },
+    (_request, body, done) => done(null, body),
+  );
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpDuration

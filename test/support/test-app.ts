@@ -12,6 +12,7 @@ import { CreateUserCommand } from '../../src/modules/identity/application/comman
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 export const TEST_PASSWORD = 'Correct-Horse-Battery-7';
+export const TEST_QAMQOR_SECRET = 'qamqor-test-secret-with-at-least-32-chars';
 
 export function testDatabaseUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
@@ -30,6 +31,7 @@ export async function createTestApp(
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DB_POOL_SIZE: '10',
+    QAMQOR_HMAC_SECRET: TEST_QAMQOR_SECRET,
     ...options.env,
   });
   const runtime: Runtime = { env, databaseUrl, embedded: false, jwtSecret: TEST_JWT_SECRET };

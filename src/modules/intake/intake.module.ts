@@ -3,6 +3,10 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TriageModule } from '../triage/triage.module';
 import { CallsController } from './api/calls.controller';
 import { PassphrasesController } from './api/passphrases.controller';
+import { QamqorController } from './api/qamqor.controller';
+import { ReportSignatureGuard } from './api/report-signature.guard';
+import { ReceiveReportHandler } from './application/commands/receive-report/receive-report.handler';
+import { ReportBatchImporter } from './application/report-batch';
 import { CreatePassphraseHandler } from './application/commands/create-passphrase/create-passphrase.handler';
 import { FlagCodedHandler } from './application/commands/flag-coded/flag-coded.handler';
 import { RegisterCallHandler } from './application/commands/register-call/register-call.handler';
@@ -13,7 +17,7 @@ import { ListPassphrasesHandler } from './application/queries/list-passphrases/l
 /** 102 calls, passphrase recognition, and signed reports from qamqor.gov.kz and partners. */
 @Module({
   imports: [CqrsModule, TriageModule],
-  controllers: [CallsController, PassphrasesController],
+  controllers: [CallsController, PassphrasesController, QamqorController],
   providers: [
     RegisterCallHandler,
     FlagCodedHandler,
@@ -21,6 +25,9 @@ import { ListPassphrasesHandler } from './application/queries/list-passphrases/l
     GetCallHandler,
     ActivePassphrasesHandler,
     ListPassphrasesHandler,
+    ReceiveReportHandler,
+    ReportBatchImporter,
+    ReportSignatureGuard,
   ],
 })
 export class IntakeModule {}

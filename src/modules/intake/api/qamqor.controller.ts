@@ -1,0 +1,88 @@
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Public } from '../../../common/auth.decorators';
+import { DomainError } from '../../../common/domain-error';
+import {
+  ReceiveReportCommand,
+  type ReceiveReportResult,
+} from '../application/commands/receive-report/receive-report.command';
+import { type BatchResult, ReportBatchImporter } from '../application/report-batch';
+import { QamqorReportDto } from './qamqor-report.dto';
+import { rawBodyOf, ReportSignatureGuard } from './report-signature.guard';
+
+const SignatureHeaders = () =>
+  applyDecorators(
+    ApiHeader({
+      name: 'X-Timestamp',
+      required: true,
+      description: 'unix seconds, within ±300 s of the server',
+    }),
+    ApiHeader({
+      name: 'X-Signature',
+      required: true,
+      description: 'sha256=<hex HMAC-SHA256 of "<X-Timestamp>.<raw body>">',
+    }),
+  );
+
+@ApiTags('intake')
+@Controller('intake/qamqor')
+@Public()
+@SignatureHeaders()
+@UseGuards(ReportSignatureGuard)
+export class QamqorController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly batch: ReportBatchImporter,
+  ) {}
+
+  /** 201 {incidentId} for a new report; 200 {incidentId, duplicate: true} for one already seen. */
+  @Post()
+  @ApiUnauthorizedResponse({ description: 'SIGNATURE_INVALID' })
+  async receive(
+    @Body() body: QamqorReportDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ incidentId: string; duplicate?: true }> {
+    const sha = createHash('sha256').update(rawBodyOf(request)).digest('hex');
+    const result = await this.commands.execute<ReceiveReportCommand, ReceiveReportResult>(
+      new ReceiveReportCommand('qamqor', body, sha),
+    );
+    if (result.duplicate) {
+      void reply.status(200);
+      return { incidentId: result.incidentId, duplicate: true };
+    }
+    void reply.status(201);
+    return { incidentId: result.incidentId };
+  }
+
+  /** NDJSON, one report a line; each bad line is reported with its number and code, good ones kept. */
+  @Post('batch')
+  @HttpCode(200)
+  @ApiOkResponse({ description: '{accepted, duplicates, rejected:[{line, code, message}]}' })
+  async receiveBatch(
+    @Req() request: FastifyRequest,
+    @Headers('content-type') contentType?: string,
+  ): Promise<BatchResult> {
+    if (!contentType?.startsWith('application/x-ndjson') || typeof request.body !== 'string') {
+      throw new DomainError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'validation',
+        'A batch must be sent as application/x-ndjson',
+      );
+    }
+    return this.batch.import('qamqor', request.body);
+  }
+}

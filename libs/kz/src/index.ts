@@ -3,3 +3,4 @@ export * from './iin';
 export * from './phone';
 export * from './time';
 export * from './address';
+export * from './geo';

@@ -1,6 +1,6 @@
-import { Controller, Get, Param, ParseUUIDPipe, Req } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Clock } from '@app/kz';
 import type { FastifyRequest } from 'fastify';
 import { CurrentUser, Roles } from '../../../common/auth.decorators';
@@ -8,9 +8,27 @@ import { DomainError } from '../../../common/domain-error';
 import type { Principal } from '../../../common/roles';
 import { AccessLog } from '../../audit/application/access-log';
 import {
+  AssignUnitCommand,
+  type AssignmentView,
+  CloseIncidentCommand,
+} from '../application/commands/assignments/assignment.commands';
+import {
+  ReassessIncidentCommand,
+  type ReassessResult,
+} from '../application/commands/reassess-incident/reassess-incident.command';
+import {
   GetIncidentQuery,
   type IncidentView,
 } from '../application/queries/get-incident/get-incident.query';
+import {
+  type Recommendation,
+  RecommendationsQuery,
+} from '../application/queries/recommendations/recommendations.query';
+import {
+  AssignRequestDto,
+  CloseIncidentRequestDto,
+  RiskAssessmentRequestDto,
+} from './dispatch.dto';
 
 export const uuidParam = new ParseUUIDPipe({
   exceptionFactory: () => DomainError.validation('id', 'isUuid', 'id must be a UUID'),
@@ -21,6 +39,7 @@ export const uuidParam = new ParseUUIDPipe({
 @Controller('incidents')
 export class IncidentsController {
   constructor(
+    private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     private readonly accessLog: AccessLog,
     private readonly clock: Clock,
@@ -55,5 +74,62 @@ export class IncidentsController {
     if (!allowed)
       throw DomainError.forbidden('This incident belongs to a district outside your assignment');
     return incident;
+  }
+
+  @Get(':id/recommendations')
+  @Roles('dispatcher', 'supervisor')
+  @ApiOkResponse({
+    description:
+      '[{unitId, callSign, districtId, distanceMeters, locationAgeSeconds, eligible, reason}]',
+  })
+  recommendations(
+    @Param('id', uuidParam) id: string,
+    @CurrentUser() user: Principal,
+  ): Promise<Recommendation[]> {
+    return this.queries.execute(new RecommendationsQuery(user, id, this.clock.now()));
+  }
+
+  /** 201 {assignmentId}; 409 UNIT_NOT_AVAILABLE when the crew is taken (of racing dispatchers, one wins). */
+  @Post(':id/assignments')
+  @Roles('dispatcher', 'supervisor')
+  @ApiCreatedResponse({ description: '{assignmentId, incidentId, unitId, status, assignedAt, …}' })
+  assign(
+    @Param('id', uuidParam) id: string,
+    @Body() body: AssignRequestDto,
+    @CurrentUser() user: Principal,
+  ): Promise<AssignmentView> {
+    return this.commands.execute(new AssignUnitCommand(user, id, body.unitId, body.at));
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @Roles('dispatcher', 'supervisor', 'inspector')
+  @ApiOkResponse({ description: '{id, status: "closed", disposition}' })
+  close(
+    @Param('id', uuidParam) id: string,
+    @Body() body: CloseIncidentRequestDto,
+    @CurrentUser() user: Principal,
+  ) {
+    return this.commands.execute(new CloseIncidentCommand(user, id, body.disposition));
+  }
+
+  /** Re-scores with new answers and re-queues; 200 {priority, riskLevel, reasons}. */
+  @Post(':id/risk-assessment')
+  @HttpCode(200)
+  @Roles('dispatcher', 'inspector')
+  @ApiOkResponse({ description: '{priority, riskLevel, reasons, coded, contactPolicy}' })
+  async assess(
+    @Param('id', uuidParam) id: string,
+    @Body() body: RiskAssessmentRequestDto,
+    @CurrentUser() user: Principal,
+  ): Promise<ReassessResult> {
+    return this.commands.execute(
+      new ReassessIncidentCommand(
+        id,
+        { answers: { ...body.answers }, reason: 'risk assessment' },
+        user,
+        this.clock.now(),
+      ),
+    );
   }
 }

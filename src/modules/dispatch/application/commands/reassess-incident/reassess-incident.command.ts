@@ -1,3 +1,4 @@
+import { type Principal } from '../../../../../common/roles';
 import { type CallFlags, type RiskAnswers } from '../../../../triage/domain/risk-assessment';
 
 /** Re-scores an incident (new answers, or the call turned out to be coded) and re-queues it. */
@@ -5,7 +6,7 @@ export class ReassessIncidentCommand {
   constructor(
     readonly incidentId: string,
     readonly change: { answers?: RiskAnswers; coded?: boolean; reason: string },
-    readonly actorId: string,
+    readonly principal: Principal,
     readonly at: Date,
   ) {}
 }

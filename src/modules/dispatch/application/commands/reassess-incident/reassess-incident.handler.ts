@@ -1,6 +1,7 @@
 import { CommandHandler, type ICommandHandler, QueryBus } from '@nestjs/cqrs';
 import { EventStore } from '@app/event-store';
 import { UnitOfWork } from '@app/persistence';
+import { assertDistrictAccess } from '../../../../../common/district-scope';
 import { DomainError } from '../../../../../common/domain-error';
 import { TriageService } from '../../../../triage/application/triage.service';
 import { type HistorySignals, type RiskAnswers } from '../../../../triage/domain/risk-assessment';
@@ -23,7 +24,7 @@ export class ReassessIncidentHandler implements ICommandHandler<
   execute(command: ReassessIncidentCommand): Promise<ReassessResult> {
     return this.uow.run(async (tx) => {
       const [row] = (await tx.query(
-        `SELECT id, coded, contact_policy, risk_answers, received_at, address_norm, caller_phone, status
+        `SELECT id, coded, contact_policy, risk_answers, received_at, address_norm, caller_phone, status, district_id
          FROM incidents WHERE id = $1 FOR UPDATE`,
         [command.incidentId],
       )) as Array<{
@@ -35,8 +36,11 @@ export class ReassessIncidentHandler implements ICommandHandler<
         address_norm: string;
         caller_phone: string | null;
         status: string;
+        district_id: string | null;
       }>;
       if (!row) throw DomainError.notFound('Incident');
+      if (!row.district_id) throw DomainError.forbidden('This incident has no district yet');
+      assertDistrictAccess(command.principal, row.district_id);
       if (row.status === 'closed')
         throw new DomainError('INCIDENT_CLOSED', 'conflict', 'The incident is closed');
       const coded = row.coded || command.change.coded === true;
@@ -77,7 +81,7 @@ export class ReassessIncidentHandler implements ICommandHandler<
             ruleSetId: a.ruleSetId,
             answers,
           },
-          actorId: command.actorId,
+          actorId: command.principal.id,
           occurredAt: command.at,
         },
       ]);

@@ -48,7 +48,7 @@ export class FlagCodedHandler implements ICommandHandler<FlagCodedCommand, FlagC
         new ReassessIncidentCommand(
           call.incident_id,
           { coded: true, reason: 'call flagged coded' },
-          principal.id,
+          principal,
           now,
         ),
       );

@@ -1,0 +1,119 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { KZ_BOUNDS } from '../../intake/api/geo';
+import { RiskAnswersDto } from '../../intake/api/risk-answers.dto';
+import { type Disposition, DISPOSITIONS } from '../domain/assignment';
+
+export class CreateUnitRequestDto {
+  @ApiProperty({ example: 'AST-YESIL-07' })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9 ._-]{1,31}$/, {
+    message: 'callSign must be 2-32 letters, digits, spaces, . _ -',
+  })
+  callSign!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  districtId!: string;
+}
+
+export class UnitLocationRequestDto {
+  @ApiProperty()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(KZ_BOUNDS.minLat)
+  @Max(KZ_BOUNDS.maxLat)
+  lat!: number;
+
+  @ApiProperty()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(KZ_BOUNDS.minLon)
+  @Max(KZ_BOUNDS.maxLon)
+  lon!: number;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  at?: string;
+}
+
+export class UnitStatusRequestDto {
+  @ApiProperty({ enum: ['available', 'off_duty'] })
+  @IsIn(['available', 'off_duty'])
+  status!: 'available' | 'off_duty';
+}
+
+export class UnitsQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() districtId?: string;
+  @ApiPropertyOptional({ enum: ['available', 'dispatched', 'en_route', 'on_scene', 'off_duty'] })
+  @IsOptional()
+  @IsIn(['available', 'dispatched', 'en_route', 'on_scene', 'off_duty'])
+  status?: string;
+}
+
+export class QueueQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() districtId?: string;
+}
+
+export class AssignRequestDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  unitId!: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  at?: string;
+}
+
+export class AssignmentStatusRequestDto {
+  @ApiProperty({ enum: ['en_route', 'on_scene', 'cleared'] })
+  @IsIn(['en_route', 'on_scene', 'cleared'])
+  status!: 'en_route' | 'on_scene' | 'cleared';
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  at?: string;
+}
+
+export class CancelAssignmentRequestDto {
+  @ApiProperty({ maxLength: 300 })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(300)
+  reason!: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'send this crew instead, in the same transaction',
+  })
+  @IsOptional()
+  @IsUUID()
+  reassignTo?: string;
+}
+
+export class CloseIncidentRequestDto {
+  @ApiProperty({ enum: DISPOSITIONS })
+  @IsIn(DISPOSITIONS)
+  disposition!: Disposition;
+}
+
+export class RiskAssessmentRequestDto {
+  @ApiProperty({ type: RiskAnswersDto })
+  @ValidateNested()
+  @Type(() => RiskAnswersDto)
+  answers!: RiskAnswersDto;
+}

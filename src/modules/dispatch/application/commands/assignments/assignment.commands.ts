@@ -1,0 +1,50 @@
+import { type Principal } from '../../../../../common/roles';
+import { type Disposition } from '../../../domain/assignment';
+
+export class AssignUnitCommand {
+  constructor(
+    readonly principal: Principal,
+    readonly incidentId: string,
+    readonly unitId: string,
+    readonly at?: string,
+  ) {}
+}
+
+export class UpdateAssignmentStatusCommand {
+  constructor(
+    readonly principal: Principal,
+    readonly assignmentId: string,
+    readonly status: 'en_route' | 'on_scene' | 'cleared',
+    readonly at?: string,
+  ) {}
+}
+
+/** Takes a crew off an incident (recorded, never erased); with `reassignTo`, another crew goes instead. */
+export class CancelAssignmentCommand {
+  constructor(
+    readonly principal: Principal,
+    readonly assignmentId: string,
+    readonly reason: string,
+    readonly reassignTo?: string,
+  ) {}
+}
+
+export class CloseIncidentCommand {
+  constructor(
+    readonly principal: Principal,
+    readonly incidentId: string,
+    readonly disposition: Disposition,
+  ) {}
+}
+
+export interface AssignmentView {
+  assignmentId: string;
+  incidentId: string;
+  unitId: string;
+  status: string;
+  assignedAt: string;
+  enRouteAt: string | null;
+  onSceneAt: string | null;
+  clearedAt: string | null;
+  cancelledAt: string | null;
+}

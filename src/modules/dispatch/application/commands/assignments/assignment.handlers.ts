@@ -1,0 +1,379 @@
+import { randomUUID } from 'node:crypto';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { EventStore } from '@app/event-store';
+import { Clock } from '@app/kz';
+import {
+  pgConstraint,
+  pgErrorCode,
+  PG_UNIQUE_VIOLATION,
+  rowsOf,
+  UnitOfWork,
+} from '@app/persistence';
+import { type EntityManager } from 'typeorm';
+import { DomainError } from '../../../../../common/domain-error';
+import { type Principal } from '../../../../../common/roles';
+import { assertTransition, type AssignmentStatus, UNIT_STREAM } from '../../../domain/assignment';
+import { INCIDENT_STREAM } from '../../../domain/incident';
+import { assertUnitAccess, lockIncident, lockUnit, resolveAt } from '../../dispatch-rules';
+import {
+  AssignUnitCommand,
+  type AssignmentView,
+  CancelAssignmentCommand,
+  CloseIncidentCommand,
+  UpdateAssignmentStatusCommand,
+} from './assignment.commands';
+
+const unitNotAvailable = () =>
+  new DomainError(
+    'UNIT_NOT_AVAILABLE',
+    'conflict',
+    'The crew is not available (already assigned or off duty)',
+  );
+
+interface AssignmentRow {
+  id: string;
+  incident_id: string;
+  unit_id: string;
+  status: AssignmentStatus;
+  assigned_at: Date;
+  en_route_at: Date | null;
+  on_scene_at: Date | null;
+  cleared_at: Date | null;
+  cancelled_at: Date | null;
+}
+
+export const toAssignmentView = (r: AssignmentRow): AssignmentView => ({
+  assignmentId: r.id,
+  incidentId: r.incident_id,
+  unitId: r.unit_id,
+  status: r.status,
+  assignedAt: r.assigned_at.toISOString(),
+  enRouteAt: r.en_route_at?.toISOString() ?? null,
+  onSceneAt: r.on_scene_at?.toISOString() ?? null,
+  clearedAt: r.cleared_at?.toISOString() ?? null,
+  cancelledAt: r.cancelled_at?.toISOString() ?? null,
+});
+
+/** Incident status follows its assignments: open (none active), dispatched, on scene, cleared. */
+async function refreshIncidentStatus(
+  tx: EntityManager,
+  incidentId: string,
+  now: Date,
+): Promise<void> {
+  await tx.query(
+    `UPDATE incidents i SET updated_at = $2, status = CASE
+        WHEN EXISTS (SELECT 1 FROM assignments a WHERE a.incident_id = i.id AND a.status = 'on_scene') THEN 'on_scene'
+        WHEN EXISTS (SELECT 1 FROM assignments a WHERE a.incident_id = i.id AND a.status IN ('assigned', 'en_route')) THEN 'dispatched'
+        WHEN EXISTS (SELECT 1 FROM assignments a WHERE a.incident_id = i.id AND a.status = 'cleared') THEN 'cleared'
+        ELSE 'open' END
+     WHERE i.id = $1 AND i.status <> 'closed'`,
+    [incidentId, now],
+  );
+}
+
+@CommandHandler(AssignUnitCommand)
+export class AssignUnitHandler implements ICommandHandler<AssignUnitCommand, AssignmentView> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly events: EventStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(c: AssignUnitCommand): Promise<AssignmentView> {
+    const now = this.clock.now();
+    const at = resolveAt(c.at, now);
+    try {
+      return await this.uow.run((tx) =>
+        assign(tx, this.events, c.principal, c.incidentId, c.unitId, at, now),
+      );
+    } catch (error) {
+      if (
+        pgErrorCode(error) === PG_UNIQUE_VIOLATION &&
+        pgConstraint(error) === 'assignments_one_active_per_unit'
+      ) {
+        throw unitNotAvailable();
+      }
+      throw error;
+    }
+  }
+}
+
+/** Incident first, then crew: every path takes the two locks in this order, so none deadlocks. */
+async function assign(
+  tx: EntityManager,
+  events: EventStore,
+  principal: Principal,
+  incidentId: string,
+  unitId: string,
+  at: Date,
+  now: Date,
+): Promise<AssignmentView> {
+  const incident = await lockIncident(tx, incidentId, principal);
+  if (incident.status === 'closed')
+    throw new DomainError('INCIDENT_CLOSED', 'conflict', 'The incident is closed');
+  const unit = await lockUnit(tx, unitId);
+  assertUnitAccess(principal, unit, incident.region);
+  if (unit.status !== 'available') throw unitNotAvailable();
+  const id = randomUUID();
+  const [row] = (await tx.query(
+    `INSERT INTO assignments (id, incident_id, unit_id, status, assigned_at, assigned_by, created_at)
+     VALUES ($1, $2, $3, 'assigned', $4, $5, $6) RETURNING *`,
+    [id, incidentId, unitId, at, principal.id, now],
+  )) as AssignmentRow[];
+  await tx.query(`UPDATE units SET status = 'dispatched', updated_at = $2 WHERE id = $1`, [
+    unitId,
+    now,
+  ]);
+  await tx.query(`UPDATE incidents SET dispatched_at = COALESCE(dispatched_at, $2) WHERE id = $1`, [
+    incidentId,
+    at,
+  ]);
+  await refreshIncidentStatus(tx, incidentId, now);
+  await events.append(tx, { id: incidentId, type: INCIDENT_STREAM }, [
+    {
+      type: 'UnitAssigned',
+      payload: {
+        assignmentId: id,
+        incidentId,
+        unitId,
+        callSign: unit.call_sign,
+        at: at.toISOString(),
+      },
+      actorId: principal.id,
+      occurredAt: now,
+    },
+  ]);
+  await events.append(tx, { id: unitId, type: UNIT_STREAM }, [
+    {
+      type: 'UnitStatusChanged',
+      payload: { unitId, from: unit.status, to: 'dispatched', assignmentId: id, incidentId },
+      actorId: principal.id,
+      occurredAt: now,
+    },
+  ]);
+  return toAssignmentView(row);
+}
+
+async function lockAssignment(tx: EntityManager, id: string): Promise<AssignmentRow> {
+  const [row] = (await tx.query(`SELECT * FROM assignments WHERE id = $1`, [
+    id,
+  ])) as AssignmentRow[];
+  if (!row) throw DomainError.notFound('Assignment');
+  return row;
+}
+
+const STATUS_COLUMN: Record<'en_route' | 'on_scene' | 'cleared' | 'cancelled', string> = {
+  en_route: 'en_route_at',
+  on_scene: 'on_scene_at',
+  cleared: 'cleared_at',
+  cancelled: 'cancelled_at',
+};
+
+const UNIT_STATUS_AFTER: Record<'en_route' | 'on_scene' | 'cleared' | 'cancelled', string> = {
+  en_route: 'en_route',
+  on_scene: 'on_scene',
+  cleared: 'available',
+  cancelled: 'available',
+};
+
+const EVENT_FOR: Record<'en_route' | 'on_scene' | 'cleared' | 'cancelled', string> = {
+  en_route: 'UnitEnRoute',
+  on_scene: 'UnitOnScene',
+  cleared: 'UnitCleared',
+  cancelled: 'AssignmentCancelled',
+};
+
+/** Moves an assignment one step, time-stamped; the crew and the incident follow. */
+async function advance(
+  tx: EntityManager,
+  events: EventStore,
+  principal: Principal,
+  assignmentId: string,
+  to: 'en_route' | 'on_scene' | 'cleared' | 'cancelled',
+  at: Date,
+  now: Date,
+  extra: Record<string, unknown> = {},
+): Promise<AssignmentView> {
+  const peek = await lockAssignment(tx, assignmentId);
+  const incident = await lockIncident(tx, peek.incident_id, principal);
+  const unit = await lockUnit(tx, peek.unit_id);
+  const current = await lockAssignment(tx, assignmentId);
+  assertTransition(current.status, to);
+  const previous =
+    current.cleared_at ?? current.on_scene_at ?? current.en_route_at ?? current.assigned_at;
+  if (at < previous)
+    throw DomainError.validation(
+      'at',
+      'BEFORE_PREVIOUS_STEP',
+      'at is before the previous step of this assignment',
+    );
+  const column = STATUS_COLUMN[to];
+  const [row] = await rowsOf<AssignmentRow>(
+    tx,
+    `UPDATE assignments SET status = $2, ${column} = $3, cancel_reason = COALESCE($4, cancel_reason) WHERE id = $1 RETURNING *`,
+    [assignmentId, to, at, typeof extra.reason === 'string' ? extra.reason : null],
+  );
+  await tx.query(`UPDATE units SET status = $2, updated_at = $3 WHERE id = $1`, [
+    unit.id,
+    UNIT_STATUS_AFTER[to],
+    now,
+  ]);
+  if (to === 'on_scene') {
+    await tx.query(`UPDATE incidents SET on_scene_at = COALESCE(on_scene_at, $2) WHERE id = $1`, [
+      incident.id,
+      at,
+    ]);
+  }
+  if (to === 'cleared') {
+    await tx.query(`UPDATE incidents SET cleared_at = $2 WHERE id = $1`, [incident.id, at]);
+  }
+  await refreshIncidentStatus(tx, incident.id, now);
+  await events.append(tx, { id: incident.id, type: INCIDENT_STREAM }, [
+    {
+      type: EVENT_FOR[to],
+      payload: {
+        assignmentId,
+        incidentId: incident.id,
+        unitId: unit.id,
+        at: at.toISOString(),
+        ...extra,
+      },
+      actorId: principal.id,
+      occurredAt: now,
+    },
+  ]);
+  await events.append(tx, { id: unit.id, type: UNIT_STREAM }, [
+    {
+      type: 'UnitStatusChanged',
+      payload: {
+        unitId: unit.id,
+        from: unit.status,
+        to: UNIT_STATUS_AFTER[to],
+        assignmentId,
+        incidentId: incident.id,
+      },
+      actorId: principal.id,
+      occurredAt: now,
+    },
+  ]);
+  return toAssignmentView(row);
+}
+
+@CommandHandler(UpdateAssignmentStatusCommand)
+export class UpdateAssignmentStatusHandler implements ICommandHandler<
+  UpdateAssignmentStatusCommand,
+  AssignmentView
+> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly events: EventStore,
+    private readonly clock: Clock,
+  ) {}
+
+  execute(c: UpdateAssignmentStatusCommand): Promise<AssignmentView> {
+    const now = this.clock.now();
+    const at = resolveAt(c.at, now);
+    return this.uow.run((tx) =>
+      advance(tx, this.events, c.principal, c.assignmentId, c.status, at, now),
+    );
+  }
+}
+
+@CommandHandler(CancelAssignmentCommand)
+export class CancelAssignmentHandler implements ICommandHandler<
+  CancelAssignmentCommand,
+  { cancelled: AssignmentView; replacement?: AssignmentView }
+> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly events: EventStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(
+    c: CancelAssignmentCommand,
+  ): Promise<{ cancelled: AssignmentView; replacement?: AssignmentView }> {
+    const now = this.clock.now();
+    try {
+      return await this.uow.run(async (tx) => {
+        const cancelled = await advance(
+          tx,
+          this.events,
+          c.principal,
+          c.assignmentId,
+          'cancelled',
+          now,
+          now,
+          {
+            reason: c.reason,
+            ...(c.reassignTo ? { reassignedTo: c.reassignTo } : {}),
+          },
+        );
+        if (!c.reassignTo) return { cancelled };
+        const replacement = await assign(
+          tx,
+          this.events,
+          c.principal,
+          cancelled.incidentId,
+          c.reassignTo,
+          now,
+          now,
+        );
+        return { cancelled, replacement };
+      });
+    } catch (error) {
+      if (
+        pgErrorCode(error) === PG_UNIQUE_VIOLATION &&
+        pgConstraint(error) === 'assignments_one_active_per_unit'
+      ) {
+        throw unitNotAvailable();
+      }
+      throw error;
+    }
+  }
+}
+
+@CommandHandler(CloseIncidentCommand)
+export class CloseIncidentHandler implements ICommandHandler<
+  CloseIncidentCommand,
+  { id: string; status: 'closed'; disposition: string }
+> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly events: EventStore,
+    private readonly clock: Clock,
+  ) {}
+
+  execute(c: CloseIncidentCommand): Promise<{ id: string; status: 'closed'; disposition: string }> {
+    const now = this.clock.now();
+    return this.uow.run(async (tx) => {
+      const incident = await lockIncident(tx, c.incidentId, c.principal);
+      if (incident.status === 'closed')
+        throw new DomainError('INCIDENT_CLOSED', 'conflict', 'The incident is already closed');
+      const active = (await tx.query(
+        `SELECT id FROM assignments WHERE incident_id = $1 AND status IN ('assigned', 'en_route', 'on_scene')`,
+        [c.incidentId],
+      )) as unknown[];
+      if (active.length > 0) {
+        throw new DomainError(
+          'ASSIGNMENTS_ACTIVE',
+          'conflict',
+          'Clear or cancel the crews on this incident before closing it',
+        );
+      }
+      await tx.query(
+        `UPDATE incidents SET status = 'closed', disposition = $2, closed_at = $3, closed_by = $4, updated_at = $3 WHERE id = $1`,
+        [c.incidentId, c.disposition, now, c.principal.id],
+      );
+      await this.events.append(tx, { id: c.incidentId, type: INCIDENT_STREAM }, [
+        {
+          type: 'IncidentClosed',
+          payload: { incidentId: c.incidentId, disposition: c.disposition },
+          actorId: c.principal.id,
+          occurredAt: now,
+        },
+      ]);
+      return { id: c.incidentId, status: 'closed', disposition: c.disposition };
+    });
+  }
+}

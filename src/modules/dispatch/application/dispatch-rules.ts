@@ -1,0 +1,70 @@
+import { type EntityManager } from 'typeorm';
+import { assertDistrictAccess } from '../../../common/district-scope';
+import { DomainError } from '../../../common/domain-error';
+import { type Principal } from '../../../common/roles';
+
+/** How far ahead of the server clock a console's or crew terminal's timestamps may run. */
+export const CLOCK_SKEW_MS = 60_000;
+
+export function resolveAt(at: string | undefined, now: Date, field = 'at'): Date {
+  if (!at) return now;
+  const when = new Date(at);
+  if (when.getTime() > now.getTime() + CLOCK_SKEW_MS)
+    throw DomainError.validation(field, 'IN_FUTURE', `${field} is in the future`);
+  return when;
+}
+
+export interface LockedIncident {
+  id: string;
+  status: string;
+  district_id: string | null;
+  region: string | null;
+  lat: number | null;
+  lon: number | null;
+}
+
+/** Locks the incident row for this transaction and checks the caller may act on it. */
+export async function lockIncident(
+  tx: EntityManager,
+  incidentId: string,
+  principal: Principal,
+): Promise<LockedIncident> {
+  const [row] = (await tx.query(
+    `SELECT i.id, i.status, i.district_id, d.region, i.lat, i.lon
+     FROM incidents i LEFT JOIN districts d ON d.id = i.district_id WHERE i.id = $1 FOR UPDATE OF i`,
+    [incidentId],
+  )) as LockedIncident[];
+  if (!row) throw DomainError.notFound('Incident');
+  if (!row.district_id) throw DomainError.forbidden('This incident has no district yet');
+  assertDistrictAccess(principal, row.district_id);
+  return row;
+}
+
+export interface LockedUnit {
+  id: string;
+  call_sign: string;
+  status: string;
+  district_id: string;
+  region: string;
+}
+
+export async function lockUnit(tx: EntityManager, unitId: string): Promise<LockedUnit> {
+  const [row] = (await tx.query(
+    `SELECT u.id, u.call_sign, u.status, u.district_id, d.region
+     FROM units u JOIN districts d ON d.id = u.district_id WHERE u.id = $1 FOR UPDATE OF u`,
+    [unitId],
+  )) as LockedUnit[];
+  if (!row) throw DomainError.notFound('Unit');
+  return row;
+}
+
+/** A dispatcher commands crews of their districts, and of the incident's region when lending. */
+export function assertUnitAccess(
+  principal: Principal,
+  unit: LockedUnit,
+  incidentRegion?: string | null,
+): void {
+  if (principal.districtIds.includes(unit.district_id)) return;
+  if (incidentRegion && unit.region === incidentRegion) return;
+  throw DomainError.forbidden('This crew belongs to a district outside your assignment');
+}

@@ -28,5 +28,9 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    files: ['bench/**/*.mjs'],
+    languageOptions: { globals: { fetch: 'readonly', URL: 'readonly' } },
+  },
   prettier,
 );

@@ -13,6 +13,7 @@ import { CoreModule } from './core/core.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { DispatchModule } from './modules/dispatch/dispatch.module';
+import { DispatchLiveModule } from './modules/dispatch/live/live.module';
 import { IntakeModule } from './modules/intake/intake.module';
 import { OperationsModule } from './modules/operations/operations.module';
 import { PeopleModule } from './modules/people/people.module';
@@ -74,6 +75,7 @@ export class AppModule {
         PolicyModule,
         PeopleModule,
         DispatchModule,
+        DispatchLiveModule,
         IntakeModule,
         OperationsModule,
       ],

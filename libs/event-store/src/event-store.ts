@@ -41,6 +41,9 @@ export interface VerifyResult {
 /** Channel on which every committed append is announced (payload: stream id, type and versions). */
 export const EVENTS_CHANNEL = 'event_appended';
 
+/** Distinct event types named in one notification; ids and types are short, so this stays small. */
+const MAX_NOTIFIED_TYPES = 32;
+
 interface EventRow {
   id: string;
   position: string;
@@ -151,7 +154,8 @@ export class EventStore {
       JSON.stringify({
         streamId: stream.id,
         streamType: stream.type,
-        types: chained.map((e) => e.type),
+        // NOTIFY payloads must stay under 8000 bytes, or the whole transaction fails.
+        types: [...new Set(chained.map((e) => e.type))].slice(0, MAX_NOTIFIED_TYPES),
         version: last.streamVersion,
       }),
     ]);

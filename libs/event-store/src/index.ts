@@ -1,2 +1,3 @@
 export * from './hash-chain';
 export * from './event-store';
+export * from './pg-listener';

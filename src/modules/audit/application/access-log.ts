@@ -1,3 +1,5 @@
+import { DomainError } from '../../../common/domain-error';
+
 export interface AccessEntry {
   userId: string;
   ip: string | null;
@@ -13,4 +15,28 @@ export interface AccessEntry {
 /** Who read which person, incident or call record, and when. Written before the data is returned. */
 export abstract class AccessLog {
   abstract record(entry: AccessEntry): Promise<void>;
+}
+
+/**
+ * A read of a district-scoped record (incident, call): written to the access log with its
+ * outcome first, then the record is returned, or refused with 404 or 403.
+ */
+export async function logScopedRead<T extends { districtId: string | null }>(
+  log: AccessLog,
+  record: T | null,
+  read: Omit<AccessEntry, 'outcome'> & { districtIds: string[]; what: string },
+): Promise<T> {
+  const allowed =
+    record !== null && record.districtId !== null && read.districtIds.includes(record.districtId);
+  const { districtIds: _districts, what, ...entry } = read;
+  await log.record({
+    ...entry,
+    outcome: record === null ? 'not_found' : allowed ? 'granted' : 'denied',
+  });
+  if (!record) throw DomainError.notFound(what);
+  if (!allowed)
+    throw DomainError.forbidden(
+      `This ${what.toLowerCase()} belongs to a district outside your assignment`,
+    );
+  return record;
 }

@@ -26,6 +26,8 @@ export class DispatchQueueController {
       '[{incidentId, priority, riskLevel, coded, waitingSeconds, overdue, districtId, address, reasons}]',
   })
   queue(@Query() q: QueueQueryDto, @CurrentUser() user: Principal): Promise<QueueItem[]> {
-    return this.queries.execute(new DispatchQueueQuery(user, this.clock.now(), q.districtId));
+    return this.queries.execute(
+      new DispatchQueueQuery(user, this.clock.now(), q.districtId, q.limit),
+    );
   }
 }

@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { CurrentUser, Roles } from '../../../common/auth.decorators';
 import { DomainError } from '../../../common/domain-error';
 import type { Principal } from '../../../common/roles';
-import { AccessLog } from '../../audit/application/access-log';
+import { AccessLog, logScopedRead } from '../../audit/application/access-log';
 import {
   AssignUnitCommand,
   type AssignmentView,
@@ -57,23 +57,16 @@ export class IncidentsController {
     const incident = await this.queries.execute<GetIncidentQuery, IncidentView | null>(
       new GetIncidentQuery(id),
     );
-    const allowed =
-      incident !== null &&
-      incident.districtId !== null &&
-      user.districtIds.includes(incident.districtId);
-    await this.accessLog.record({
+    return logScopedRead(this.accessLog, incident, {
       userId: user.id,
+      districtIds: user.districtIds,
       ip: req.ip,
       subjectType: 'incident',
       subjectId: id,
       endpoint: 'GET /api/v1/incidents/:id',
-      outcome: incident === null ? 'not_found' : allowed ? 'granted' : 'denied',
+      what: 'Incident',
       at: this.clock.now(),
     });
-    if (!incident) throw DomainError.notFound('Incident');
-    if (!allowed)
-      throw DomainError.forbidden('This incident belongs to a district outside your assignment');
-    return incident;
   }
 
   @Get(':id/recommendations')

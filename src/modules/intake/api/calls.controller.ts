@@ -4,9 +4,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { Clock } from '@app/kz';
 import type { FastifyRequest } from 'fastify';
 import { CurrentUser, Roles } from '../../../common/auth.decorators';
-import { DomainError } from '../../../common/domain-error';
 import type { Principal } from '../../../common/roles';
-import { AccessLog } from '../../audit/application/access-log';
+import { AccessLog, logScopedRead } from '../../audit/application/access-log';
 import { uuidParam } from '../../dispatch/api/incidents.controller';
 import {
   FlagCodedCommand,
@@ -64,19 +63,15 @@ export class CallsController {
     @Req() req: FastifyRequest,
   ): Promise<CallView> {
     const call = await this.queries.execute<GetCallQuery, CallView | null>(new GetCallQuery(id));
-    const allowed = call !== null && user.districtIds.includes(call.districtId);
-    await this.accessLog.record({
+    return logScopedRead(this.accessLog, call, {
       userId: user.id,
+      districtIds: user.districtIds,
       ip: req.ip,
       subjectType: 'call',
       subjectId: id,
       endpoint: 'GET /api/v1/calls/:id',
-      outcome: call === null ? 'not_found' : allowed ? 'granted' : 'denied',
+      what: 'Call',
       at: this.clock.now(),
     });
-    if (!call) throw DomainError.notFound('Call');
-    if (!allowed)
-      throw DomainError.forbidden('This call belongs to a district outside your assignment');
-    return call;
   }
 }

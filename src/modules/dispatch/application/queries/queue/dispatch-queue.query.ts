@@ -5,6 +5,8 @@ export class DispatchQueueQuery {
     readonly principal: Principal,
     readonly now: Date,
     readonly districtId?: string,
+    /** A console shows the head of the queue; thousands of rows help nobody. */
+    readonly limit = 100,
   ) {}
 }
 

@@ -1,0 +1,74 @@
+import { Controller, Get, Logger, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentUser, Roles } from '../../../common/auth.decorators';
+import type { Principal } from '../../../common/roles';
+import { DispatchLiveService, STREAM_ROLES } from './dispatch-live.service';
+
+/**
+ * Written straight to the raw response rather than through `@Sse()`: an SSE comment (the
+ * heartbeat) and the `retry:` field cannot be expressed as `MessageEvent`s, and the headers
+ * must be exactly what proxies need (no buffering, no caching).
+ */
+@ApiTags('dispatch')
+@ApiBearerAuth()
+@Controller('dispatch/stream')
+export class DispatchStreamController {
+  private readonly logger = new Logger('DispatchStream');
+
+  constructor(private readonly live: DispatchLiveService) {}
+
+  @Get()
+  @Roles(...STREAM_ROLES)
+  @ApiProduces('text/event-stream')
+  @ApiOperation({
+    summary: 'Server-Sent Events of queue and unit changes, from every instance',
+    description:
+      'Events `incident.created`, `incident.updated`, `unit.updated` with data ' +
+      '`{type, id, districtId, version, eventTypes, at}` for the caller’s districts (district-less ' +
+      'incidents to supervisors only); `resync` when changes may have been missed (re-read the ' +
+      'queue); a `: heartbeat` comment every SSE_HEARTBEAT_SECONDS (default 15).',
+  })
+  @ApiOkResponse({ description: 'text/event-stream' })
+  stream(
+    @CurrentUser() user: Principal,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): void {
+    // From here on the response is ours: Fastify must not try to send it.
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+    });
+    if (request.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    res.write(`retry: ${this.live.options.retryMs}\n\n`);
+
+    const limit = this.live.options.maxBufferedBytes;
+    let unsubscribe: () => void = () => undefined;
+    const end = () => {
+      unsubscribe();
+      if (!res.writableEnded) res.end();
+    };
+    unsubscribe = this.live.subscribe({
+      principal: user,
+      write: (chunk) => {
+        if (res.writableEnded || res.destroyed) return;
+        if (res.writableLength > limit) {
+          // A console that stopped reading: cut it off rather than buffer without bound.
+          this.logger.warn({ userId: user.id }, 'live stream client too slow; closing it');
+          end();
+          return;
+        }
+        res.write(chunk);
+      },
+      end,
+    });
+    res.on('close', () => unsubscribe());
+  }
+}

@@ -340,10 +340,25 @@ describe('intake: 102 calls, passphrases, people and incidents', () => {
       const [row] = await app
         .get(DataSource)
         .query(
-          `SELECT outcome, query FROM access_log WHERE user_id = $1 ORDER BY id DESC LIMIT 1`,
+          `SELECT outcome, query, subject_id FROM access_log WHERE user_id = $1 ORDER BY id DESC LIMIT 1`,
           [almatyDispatcher.id],
         );
-      expect(row).toEqual({ outcome: 'not_found', query: 'iin' });
+      expect(row).toEqual({ outcome: 'denied', query: 'iin', subject_id: expect.any(String) });
+      // The out-of-district lookup shows in the victim's own access log, and an unknown IIN is not_found.
+      const [person] = await app
+        .get(DataSource)
+        .query(`SELECT id FROM persons WHERE iin = '791028302728'`);
+      expect(row.subject_id).toBe(person.id);
+      await http()
+        .get('/api/v1/persons?iin=000101300009')
+        .auth(almatyDispatcher.token, { type: 'bearer' });
+      const [unknown] = await app
+        .get(DataSource)
+        .query(
+          `SELECT outcome, subject_id FROM access_log WHERE user_id = $1 ORDER BY id DESC LIMIT 1`,
+          [almatyDispatcher.id],
+        );
+      expect(unknown).toEqual({ outcome: 'not_found', subject_id: null });
     });
 
     it('refuses a lookup with a wrong IIN check digit with IIN_INVALID', async () => {

@@ -1,5 +1,6 @@
-import { type ValidationError, ValidationPipe } from '@nestjs/common';
+import { type ArgumentMetadata, type ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError, type ErrorDetail } from './domain-error';
+import { findUnstorableString } from './validators';
 
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   return errors.flatMap((error) => {
@@ -13,9 +14,25 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   });
 }
 
+/** Refuses strings the database cannot store (NUL, lone surrogates) before anything else runs. */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
+      const field = findUnstorableString(value);
+      if (field)
+        throw DomainError.validation(
+          field,
+          'INVALID_CHARACTERS',
+          `${field} contains characters that cannot be stored`,
+        );
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Rejects unknown fields and names every failing field; never echoes the submitted values. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -3,6 +3,7 @@ export const PG_UNIQUE_VIOLATION = '23505';
 export const PG_FOREIGN_KEY_VIOLATION = '23503';
 export const PG_CHECK_VIOLATION = '23514';
 export const PG_SERIALIZATION_FAILURE = '40001';
+export const PG_DEADLOCK_DETECTED = '40P01';
 
 export function pgErrorCode(error: unknown): string | undefined {
   const e = error as { code?: unknown; driverError?: { code?: unknown } };

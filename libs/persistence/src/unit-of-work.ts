@@ -1,5 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type DataSource, type EntityManager } from 'typeorm';
+import { pgErrorCode, PG_DEADLOCK_DETECTED, PG_SERIALIZATION_FAILURE } from './pg-errors';
+
+const MAX_ATTEMPTS = 3;
 
 const context = new AsyncLocalStorage<EntityManager>();
 
@@ -13,7 +16,19 @@ export class UnitOfWork {
   async run<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     const current = context.getStore();
     if (current) return work(current);
-    return this.dataSource.transaction('READ COMMITTED', (tx) => context.run(tx, () => work(tx)));
+    // A deadlock or serialization failure rolls everything back, so the whole unit can run again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction('READ COMMITTED', (tx) =>
+          context.run(tx, () => work(tx)),
+        );
+      } catch (error) {
+        const code = pgErrorCode(error);
+        const retryable = code === PG_DEADLOCK_DETECTED || code === PG_SERIALIZATION_FAILURE;
+        if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+      }
+    }
   }
 
   /** The transaction's manager when inside `run`, else the pool's. For reads. */

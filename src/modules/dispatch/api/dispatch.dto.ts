@@ -1,9 +1,9 @@
+import { IsTimestamp } from '../../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
-  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
@@ -14,6 +14,7 @@ import {
   Min,
   MinLength,
   ValidateNested,
+  IsObject,
 } from 'class-validator';
 import { KZ_BOUNDS } from '../../intake/api/geo';
 import { RiskAnswersDto } from '../../intake/api/risk-answers.dto';
@@ -46,7 +47,7 @@ export class UnitLocationRequestDto {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   at?: string;
 }
 
@@ -83,7 +84,7 @@ export class AssignRequestDto {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   at?: string;
 }
 
@@ -94,7 +95,7 @@ export class AssignmentStatusRequestDto {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   at?: string;
 }
 
@@ -122,6 +123,7 @@ export class CloseIncidentRequestDto {
 
 export class RiskAssessmentRequestDto {
   @ApiProperty({ type: RiskAnswersDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => RiskAnswersDto)
   answers!: RiskAnswersDto;

@@ -11,6 +11,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { type Role, ROLES } from '../../../common/roles';
+import { IsOptionalNotNull } from '../../../common/validators';
 import { USERNAME_PATTERN } from '../domain/user';
 
 export class CreateUserRequestDto {
@@ -39,24 +40,24 @@ export class CreateUserRequestDto {
 
 export class UpdateUserRequestDto {
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(ROLES)
   role?: Role;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(300)
   @IsUUID('all', { each: true })
   districtIds?: string[];
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   disabled?: boolean;
 
   @ApiPropertyOptional({ minLength: 12 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(256)
   password?: string;

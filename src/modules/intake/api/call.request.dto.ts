@@ -1,9 +1,10 @@
+import { IsTimestamp } from '../../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
+  IsObject,
   IsIn,
-  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
@@ -21,12 +22,12 @@ import { RiskAnswersDto } from './risk-answers.dto';
 export class RegisterCallRequestDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'default: now' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   receivedAt?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'default: now' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   answeredAt?: string;
 
   @ApiProperty({ example: '+77012345678' })
@@ -77,18 +78,21 @@ export class RegisterCallRequestDto {
 
   @ApiPropertyOptional({ type: PersonDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => PersonDto)
   victim?: PersonDto;
 
   @ApiPropertyOptional({ type: OffenderDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => OffenderDto)
   offender?: OffenderDto;
 
   @ApiPropertyOptional({ type: RiskAnswersDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => RiskAnswersDto)
   risk?: RiskAnswersDto;

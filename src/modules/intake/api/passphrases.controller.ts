@@ -1,3 +1,4 @@
+import { IsTimestamp } from '../../../common/validators';
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
@@ -13,7 +14,6 @@ import {
   ArrayMaxSize,
   IsArray,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -48,12 +48,12 @@ export class CreatePassphraseRequestDto {
   districtIds!: string[] | null;
 
   @ApiProperty({ format: 'date-time' })
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   validFrom!: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   validTo?: string;
 
   @ApiPropertyOptional({ maxLength: 500 })

@@ -1,7 +1,7 @@
+import { IsTimestamp } from '../../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -9,6 +9,8 @@ import {
   MaxLength,
   MinLength,
   ValidateNested,
+  IsDefined,
+  IsObject,
 } from 'class-validator';
 import { OffenderDto, PersonDto } from './person.dto';
 
@@ -21,7 +23,7 @@ export class QamqorReportDto {
   reportId!: string;
 
   @ApiProperty({ format: 'date-time' })
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   submittedAt!: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
@@ -42,12 +44,15 @@ export class QamqorReportDto {
   text!: string;
 
   @ApiProperty({ type: PersonDto })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => PersonDto)
   applicant!: PersonDto;
 
   @ApiPropertyOptional({ type: OffenderDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => OffenderDto)
   offender?: OffenderDto;

@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { DomainError } from '../../../common/domain-error';
+import { findUnstorableString } from '../../../common/validators';
 import { QamqorReportDto } from '../api/qamqor-report.dto';
 import {
   ReceiveReportCommand,
@@ -24,6 +25,8 @@ export const MAX_BATCH_LINES = 5000;
  */
 @Injectable()
 export class ReportBatchImporter {
+  private readonly logger = new Logger('ReportBatch');
+
   constructor(private readonly commands: CommandBus) {}
 
   async import(source: 'qamqor', body: string): Promise<BatchResult> {
@@ -46,6 +49,15 @@ export class ReportBatchImporter {
         parsed = JSON.parse(text);
       } catch {
         result.rejected.push({ line, code: 'MALFORMED_JSON', message: 'Line is not valid JSON' });
+        continue;
+      }
+      const unstorable = findUnstorableString(parsed);
+      if (unstorable) {
+        result.rejected.push({
+          line,
+          code: 'INVALID_CHARACTERS',
+          message: `${unstorable} contains characters that cannot be stored`,
+        });
         continue;
       }
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -74,8 +86,23 @@ export class ReportBatchImporter {
         if (outcome.duplicate) result.duplicates += 1;
         else result.accepted += 1;
       } catch (error) {
-        if (!(error instanceof DomainError) || error.kind !== 'validation') throw error;
-        result.rejected.push({ line, code: error.code, message: error.message });
+        // One line never fails the batch: the lines before it are committed, those after still run.
+        if (error instanceof DomainError) {
+          result.rejected.push({ line, code: error.code, message: error.message });
+        } else {
+          this.logger.error(
+            {
+              line,
+              err: { type: (error as Error)?.name, code: (error as { code?: unknown })?.code },
+            },
+            'batch line failed',
+          );
+          result.rejected.push({
+            line,
+            code: 'INTERNAL_ERROR',
+            message: 'This line could not be stored; send it again',
+          });
+        }
       }
     }
     return result;

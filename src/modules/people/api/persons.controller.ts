@@ -10,6 +10,7 @@ import type { Principal } from '../../../common/roles';
 import { AccessLog } from '../../audit/application/access-log';
 import {
   GetPersonByIinQuery,
+  type PersonLookup,
   type PersonView,
 } from '../application/queries/get-person/get-person.query';
 
@@ -45,20 +46,21 @@ export class PersonsController {
         'IIN_INVALID',
         `iin is not a valid IIN (${check.reason.replace('_', ' ')})`,
       );
-    const person = await this.queries.execute<GetPersonByIinQuery, PersonView | null>(
+    const { personId, view } = await this.queries.execute<GetPersonByIinQuery, PersonLookup>(
       new GetPersonByIinQuery(q.iin, user),
     );
+    // An out-of-district lookup is logged against the person it touched, though it answers 404.
     await this.accessLog.record({
       userId: user.id,
       ip: req.ip,
       subjectType: 'person',
-      subjectId: person?.id ?? null,
+      subjectId: personId,
       query: 'iin',
       endpoint: 'GET /api/v1/persons',
-      outcome: person ? 'granted' : 'not_found',
+      outcome: view ? 'granted' : personId ? 'denied' : 'not_found',
       at: this.clock.now(),
     });
-    if (!person) throw DomainError.notFound('Person');
-    return person;
+    if (!view) throw DomainError.notFound('Person');
+    return view;
   }
 }

@@ -2,9 +2,9 @@ import { checkIin, normalizeName, normalizePhone } from '@app/kz';
 import { DomainError } from '../../../common/domain-error';
 
 export interface PersonInput {
-  iin?: string;
-  fullName?: string;
-  phone?: string;
+  iin?: string | null;
+  fullName?: string | null;
+  phone?: string | null;
 }
 
 /** A person as given at intake, checked and normalised. */
@@ -20,10 +20,11 @@ export interface ParsedPerson {
  * Checks the IIN (check digit and birth date) and normalises the phone to E.164. Errors name the
  * field (`victim.iin`) but never echo the value.
  */
-export function parsePerson(input: PersonInput, field: string): ParsedPerson {
+export function parsePerson(input: PersonInput | null | undefined, field: string): ParsedPerson {
+  input ??= {};
   let iin: string | null = null;
   let birthDate: string | null = null;
-  if (input.iin !== undefined && input.iin !== '') {
+  if (input.iin != null && input.iin !== '') {
     const check = checkIin(input.iin);
     if (!check.valid) {
       throw DomainError.validation(
@@ -36,7 +37,7 @@ export function parsePerson(input: PersonInput, field: string): ParsedPerson {
     birthDate = check.birthDate;
   }
   let phone: string | null = null;
-  if (input.phone !== undefined && input.phone !== '') {
+  if (input.phone != null && input.phone !== '') {
     phone = normalizePhone(input.phone);
     if (!phone)
       throw DomainError.validation(

@@ -28,7 +28,7 @@ export class SqlRuleSetRepository extends RuleSetRepository {
     if (!row)
       throw new DomainError(
         'RULE_SET_MISSING',
-        'unavailable',
+        'rule',
         `No ${kind} rule set is in force at ${at.toISOString()}`,
       );
     return toDomain(row);

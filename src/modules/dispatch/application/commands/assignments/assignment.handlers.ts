@@ -193,6 +193,7 @@ async function advance(
   at: Date,
   now: Date,
   extra: Record<string, unknown> = {},
+  cancelReason: string | null = null,
 ): Promise<AssignmentView> {
   const peek = await lockAssignment(tx, assignmentId);
   const incident = await lockIncident(tx, peek.incident_id, principal);
@@ -211,7 +212,7 @@ async function advance(
   const [row] = await rowsOf<AssignmentRow>(
     tx,
     `UPDATE assignments SET status = $2, ${column} = $3, cancel_reason = COALESCE($4, cancel_reason) WHERE id = $1 RETURNING *`,
-    [assignmentId, to, at, typeof extra.reason === 'string' ? extra.reason : null],
+    [assignmentId, to, at, cancelReason],
   );
   await tx.query(`UPDATE units SET status = $2, updated_at = $3 WHERE id = $1`, [
     unit.id,
@@ -304,10 +305,9 @@ export class CancelAssignmentHandler implements ICommandHandler<
           'cancelled',
           now,
           now,
-          {
-            reason: c.reason,
-            ...(c.reassignTo ? { reassignedTo: c.reassignTo } : {}),
-          },
+          // The free-text reason stays in the assignment row, out of the immutable event.
+          c.reassignTo ? { reassignedTo: c.reassignTo } : {},
+          c.reason,
         );
         if (!c.reassignTo) return { cancelled };
         const replacement = await assign(

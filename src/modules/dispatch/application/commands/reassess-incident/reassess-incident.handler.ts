@@ -1,6 +1,7 @@
 import { CommandHandler, type ICommandHandler, QueryBus } from '@nestjs/cqrs';
 import { EventStore } from '@app/event-store';
-import { UnitOfWork } from '@app/persistence';
+import { rowsOf, UnitOfWork } from '@app/persistence';
+import { type EntityManager } from 'typeorm';
 import { assertDistrictAccess } from '../../../../../common/district-scope';
 import { DomainError } from '../../../../../common/domain-error';
 import { TriageService } from '../../../../triage/application/triage.service';
@@ -41,9 +42,15 @@ export class ReassessIncidentHandler implements ICommandHandler<
       if (!row) throw DomainError.notFound('Incident');
       if (!row.district_id) throw DomainError.forbidden('This incident has no district yet');
       assertDistrictAccess(command.principal, row.district_id);
-      if (row.status === 'closed')
-        throw new DomainError('INCIDENT_CLOSED', 'conflict', 'The incident is closed');
       const coded = row.coded || command.change.coded === true;
+      if (row.status === 'closed') {
+        // A closed incident is not re-scored, but learning that the call was coded still makes it
+        // silent: nobody may call that number back.
+        if (command.change.coded !== true || row.coded) {
+          throw new DomainError('INCIDENT_CLOSED', 'conflict', 'The incident is closed');
+        }
+        return this.silenceClosed(tx, row.id, command);
+      }
       const answers = { ...row.risk_answers, ...(command.change.answers ?? {}) };
       const history = await this.queries.execute<HistorySignalsQuery, HistorySignals>(
         new HistorySignalsQuery(row.id, row.address_norm, row.caller_phone, row.received_at),
@@ -79,7 +86,9 @@ export class ReassessIncidentHandler implements ICommandHandler<
             riskLevel: a.riskLevel,
             riskScore: a.score,
             ruleSetId: a.ruleSetId,
-            answers,
+            // Which factors were answered yes is in the incident row; the immutable event names
+            // the decision (score, level, rule set), not the victim's answers.
+            answeredFactors: Object.keys(answers).length,
           },
           actorId: command.principal.id,
           occurredAt: command.at,
@@ -93,5 +102,33 @@ export class ReassessIncidentHandler implements ICommandHandler<
         contactPolicy,
       };
     });
+  }
+
+  private async silenceClosed(
+    tx: EntityManager,
+    incidentId: string,
+    command: ReassessIncidentCommand,
+  ): Promise<ReassessResult> {
+    const [row] = await rowsOf<{ priority: number; risk_level: string; reasons: string[] }>(
+      tx,
+      `UPDATE incidents SET coded = true, contact_policy = 'silent', updated_at = $2 WHERE id = $1
+       RETURNING priority, risk_level, reasons`,
+      [incidentId, command.at],
+    );
+    await this.events.append(tx, { id: incidentId, type: INCIDENT_STREAM }, [
+      {
+        type: 'IncidentSilenced',
+        payload: { incidentId, reason: command.change.reason, contactPolicy: 'silent' },
+        actorId: command.principal.id,
+        occurredAt: command.at,
+      },
+    ]);
+    return {
+      priority: row.priority,
+      riskLevel: row.risk_level,
+      reasons: row.reasons,
+      coded: true,
+      contactPolicy: 'silent',
+    };
   }
 }

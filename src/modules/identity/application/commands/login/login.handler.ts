@@ -10,6 +10,7 @@ import {
   type LockoutPolicy,
   type LockoutState,
 } from '../../../domain/lockout-policy';
+import { USERNAME_PATTERN } from '../../../domain/user';
 import { PasswordHasher } from '../../ports/password-hasher';
 import { UserRepository } from '../../ports/user.repository';
 import { LOCKOUT_POLICY, TokenIssuer } from '../../tokens';
@@ -30,13 +31,12 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
 
   async execute(command: LoginCommand): Promise<LoginResult> {
     const now = this.clock.now();
-    const key = command.username.toLowerCase();
 
     const since = new Date(now.getTime() - this.policy.addressWindowSeconds * 1000);
     const [{ failures }] = (await this.uow
       .manager()
       .query(
-        `SELECT count(*)::int AS failures FROM login_attempts WHERE ip = $1 AND at > $2 AND outcome <> 'success'`,
+        `SELECT count(*)::int AS failures FROM login_attempts WHERE ip = $1 AND at > $2 AND outcome = 'bad_credentials'`,
         [command.ip, since],
       )) as Array<{ failures: number }>;
     if (failures >= this.policy.maxFailuresPerAddress) {
@@ -46,7 +46,13 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
 
     // The hash is checked before the lockout row is locked, so concurrent attempts do not queue
     // behind argon2; unknown users cost the same time as wrong passwords.
-    const user = await this.users.findByUsername(this.uow.manager(), command.username);
+    // Only names of the username alphabet are looked up: the database's and JavaScript's case
+    // folding differ outside ASCII ("İ"), which would give one account several lockout counters.
+    const candidate = command.username.toLowerCase();
+    const user = USERNAME_PATTERN.test(candidate)
+      ? await this.users.findByUsername(this.uow.manager(), candidate)
+      : null;
+    const key = user?.username ?? candidate;
     const passwordMatched =
       (await this.hasher.verify(user?.passwordHash ?? null, command.password)) && user !== null;
 

@@ -30,6 +30,9 @@ export class FlagCodedHandler implements ICommandHandler<FlagCodedCommand, FlagC
       )) as Array<{ id: string; incident_id: string; district_id: string; coded: boolean }>;
       if (!call) throw DomainError.notFound('Call');
       assertDistrictAccess(principal, call.district_id);
+      // The incident row before its event stream, as every other writer of incidents does:
+      // taking them in the other order deadlocked against a concurrent assignment.
+      await tx.query(`SELECT id FROM incidents WHERE id = $1 FOR UPDATE`, [call.incident_id]);
       if (!call.coded) {
         await tx.query(
           `UPDATE calls SET coded = true, coded_by = 'dispatcher', contact_policy = 'silent' WHERE id = $1`,

@@ -1,19 +1,16 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '@app/persistence';
-import { GetPersonByIinQuery, type PersonView } from './get-person.query';
+import { GetPersonByIinQuery, type PersonLookup, type PersonView } from './get-person.query';
 
 /**
  * The person and the incidents that link them, limited to the caller's districts. A person with
  * nothing in the caller's districts is not shown at all (null), so lookups cannot probe regions.
  */
 @QueryHandler(GetPersonByIinQuery)
-export class GetPersonByIinHandler implements IQueryHandler<
-  GetPersonByIinQuery,
-  PersonView | null
-> {
+export class GetPersonByIinHandler implements IQueryHandler<GetPersonByIinQuery, PersonLookup> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute(query: GetPersonByIinQuery): Promise<PersonView | null> {
+  async execute(query: GetPersonByIinQuery): Promise<PersonLookup> {
     const db = this.uow.manager();
     const [person] = (await db.query(
       `SELECT id, iin, full_name, phone, to_char(birth_date, 'YYYY-MM-DD') AS birth_date FROM persons WHERE iin = $1`,
@@ -25,7 +22,7 @@ export class GetPersonByIinHandler implements IQueryHandler<
       phone: string | null;
       birth_date: string | null;
     }>;
-    if (!person) return null;
+    if (!person) return { personId: null, view: null };
     const incidents = (await db.query(
       `SELECT i.id, i.source, i.status, i.priority, i.district_id, i.received_at, array_agg(ip.role ORDER BY ip.role) AS roles
        FROM incident_persons ip JOIN incidents i ON i.id = ip.incident_id
@@ -41,8 +38,8 @@ export class GetPersonByIinHandler implements IQueryHandler<
       received_at: Date;
       roles: string[];
     }>;
-    if (incidents.length === 0) return null;
-    return {
+    if (incidents.length === 0) return { personId: person.id, view: null };
+    const view: PersonView = {
       id: person.id,
       iin: person.iin,
       fullName: person.full_name,
@@ -66,5 +63,6 @@ export class GetPersonByIinHandler implements IQueryHandler<
         registration: null,
       },
     };
+    return { personId: person.id, view };
   }
 }

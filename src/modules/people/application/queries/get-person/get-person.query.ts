@@ -7,6 +7,12 @@ export class GetPersonByIinQuery {
   ) {}
 }
 
+/** `personId` is set whenever the person exists, `view` only when the caller may see them. */
+export interface PersonLookup {
+  personId: string | null;
+  view: PersonView | null;
+}
+
 export interface PersonIncidentView {
   id: string;
   source: string;

@@ -40,6 +40,7 @@ export const IsOptionalNotNull = () => ValidateIf((_object, value) => value !== 
 
 /** NUL and unpaired surrogates: PostgreSQL cannot store them in text or jsonb. */
 const BAD_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- matching NUL is the point
   /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The path of the first string (key or value) holding a character the database cannot store. */

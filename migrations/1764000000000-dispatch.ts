@@ -37,6 +37,7 @@ export class Dispatch1764000000000 implements MigrationInterface {
         cleared_at timestamptz NULL,
         cancelled_at timestamptz NULL,
         cancel_reason text NULL,
+        backdate_reason text NULL,
         assigned_by uuid NOT NULL REFERENCES users(id),
         created_at timestamptz NOT NULL
       )`);
@@ -82,6 +83,11 @@ export const DISPATCH_2020_1 = {
     value: 7200,
     unit: 's',
     citation: 'this service: a P4 waiting 2 h is overdue',
+  },
+  'backdate.maxSeconds': {
+    value: 900,
+    unit: 's',
+    citation: 'API.md: a record dated further back than the policy allows needs a backdateReason',
   },
   'location.staleSeconds': {
     value: 300,

@@ -289,7 +289,41 @@ describe('dispatch: queue, crews, recommendations, assignment and the status tim
       expect(backwards.status).toBe(400);
       expect(backwards.body.details[0]).toMatchObject({
         field: 'at',
-        code: 'BEFORE_PREVIOUS_STEP',
+        code: 'BEFORE_RECEIVED',
+      });
+    });
+
+    it('refuses a dispatch dated before the call, and a late entry without its reason', async () => {
+      const district = d['ALA-BOSTANDYK'];
+      const crew = await unit(district);
+      const received = Date.now() - 2 * 3_600_000;
+      const c = await call(district, { receivedAt: new Date(received).toISOString() });
+      const before = await http()
+        .post(`/api/v1/incidents/${c.incidentId}/assignments`)
+        .set(...bearer(dispatcher))
+        .send({ unitId: crew.id, at: new Date(received - 60_000).toISOString() });
+      expect(before.status).toBe(400);
+      expect(before.body.details[0]).toMatchObject({ field: 'at', code: 'BEFORE_RECEIVED' });
+      const late = { unitId: crew.id, at: new Date(received + 60_000).toISOString() };
+      const noReason = await http()
+        .post(`/api/v1/incidents/${c.incidentId}/assignments`)
+        .set(...bearer(dispatcher))
+        .send(late);
+      expect(noReason.status).toBe(422);
+      expect(noReason.body.code).toBe('BACKDATE_REASON_REQUIRED');
+      const withReason = await http()
+        .post(`/api/v1/incidents/${c.incidentId}/assignments`)
+        .set(...bearer(dispatcher))
+        .send({ ...late, backdateReason: 'radio log entered after the shift' });
+      expect(withReason.status).toBe(201);
+      const [row] = await app
+        .get(DataSource)
+        .query(`SELECT assigned_at, backdate_reason FROM assignments WHERE id = $1`, [
+          withReason.body.assignmentId,
+        ]);
+      expect(row).toEqual({
+        assigned_at: new Date(received + 60_000),
+        backdate_reason: 'radio log entered after the shift',
       });
     });
 

@@ -1,6 +1,6 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
-import { createTestApp } from './support/test-app';
+import { createTestApp, userWithToken } from './support/test-app';
 
 describe('operations endpoints', () => {
   let app: NestFastifyApplication;
@@ -33,9 +33,13 @@ describe('operations endpoints', () => {
     expect(ui.text).toContain('swagger');
   });
 
-  it('exposes Prometheus metrics including request durations', async () => {
+  it('exposes Prometheus metrics, to admins only, including request durations', async () => {
     await request(app.getHttpServer()).get('/api/v1/health');
-    const res = await request(app.getHttpServer()).get('/api/v1/metrics');
+    expect((await request(app.getHttpServer()).get('/api/v1/metrics')).status).toBe(401);
+    const admin = await userWithToken(app, 'admin');
+    const res = await request(app.getHttpServer())
+      .get('/api/v1/metrics')
+      .auth(admin.token, { type: 'bearer' });
     expect(res.status).toBe(200);
     expect(res.text).toContain('http_request_duration_seconds_bucket');
     expect(res.text).toContain('process_cpu_user_seconds_total');

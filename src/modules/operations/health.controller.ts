@@ -1,8 +1,13 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { Public } from '../../common/auth.decorators';
+import { Public, Roles } from '../../common/auth.decorators';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('operations')
@@ -42,7 +47,8 @@ export class HealthController {
   }
 
   @Get('metrics')
-  @Public()
+  @Roles('admin')
+  @ApiBearerAuth()
   async metricsText(@Res() reply: FastifyReply) {
     void reply.header('content-type', this.metrics.contentType).send(await this.metrics.text());
   }

@@ -27,7 +27,9 @@ export class AssignmentsController {
     @Body() body: AssignmentStatusRequestDto,
     @CurrentUser() user: Principal,
   ): Promise<AssignmentView> {
-    return this.commands.execute(new UpdateAssignmentStatusCommand(user, id, body.status, body.at));
+    return this.commands.execute(
+      new UpdateAssignmentStatusCommand(user, id, body.status, body.at, body.backdateReason),
+    );
   }
 
   /** Cancels (recorded, not erased); with reassignTo another crew is sent in the same transaction. */

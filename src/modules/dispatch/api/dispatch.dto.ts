@@ -86,6 +86,16 @@ export class AssignRequestDto {
   @IsOptional()
   @IsTimestamp()
   at?: string;
+
+  @ApiPropertyOptional({
+    maxLength: 300,
+    description: 'required when `at` is further back than the policy allows',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(3)
+  @MaxLength(300)
+  backdateReason?: string;
 }
 
 export class AssignmentStatusRequestDto {
@@ -97,6 +107,16 @@ export class AssignmentStatusRequestDto {
   @IsOptional()
   @IsTimestamp()
   at?: string;
+
+  @ApiPropertyOptional({
+    maxLength: 300,
+    description: 'required when `at` is further back than the policy allows',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(3)
+  @MaxLength(300)
+  backdateReason?: string;
 }
 
 export class CancelAssignmentRequestDto {

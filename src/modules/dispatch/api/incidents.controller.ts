@@ -91,7 +91,9 @@ export class IncidentsController {
     @Body() body: AssignRequestDto,
     @CurrentUser() user: Principal,
   ): Promise<AssignmentView> {
-    return this.commands.execute(new AssignUnitCommand(user, id, body.unitId, body.at));
+    return this.commands.execute(
+      new AssignUnitCommand(user, id, body.unitId, body.at, body.backdateReason),
+    );
   }
 
   @Post(':id/close')

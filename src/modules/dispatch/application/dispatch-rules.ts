@@ -6,6 +6,36 @@ import { type Principal } from '../../../common/roles';
 /** How far ahead of the server clock a console's or crew terminal's timestamps may run. */
 export const CLOCK_SKEW_MS = 60_000;
 
+/**
+ * A crew step dated in the past: never before the call came in, and further back than the
+ * policy allows only with a reason (paper logs entered late), which is kept.
+ */
+export function checkBackdating(
+  at: Date,
+  now: Date,
+  receivedAt: Date,
+  maxBackdateSeconds: number,
+  backdateReason: string | undefined,
+): void {
+  if (at < receivedAt) {
+    throw DomainError.validation('at', 'BEFORE_RECEIVED', 'at is before the call was received');
+  }
+  if (now.getTime() - at.getTime() > maxBackdateSeconds * 1000 && !backdateReason) {
+    throw new DomainError(
+      'BACKDATE_REASON_REQUIRED',
+      'rule',
+      `at is more than ${maxBackdateSeconds} s in the past; give a backdateReason`,
+      [
+        {
+          field: 'backdateReason',
+          code: 'BACKDATE_REASON_REQUIRED',
+          message: 'backdateReason is required',
+        },
+      ],
+    );
+  }
+}
+
 export function resolveAt(at: string | undefined, now: Date, field = 'at'): Date {
   if (!at) return now;
   const when = new Date(at);
@@ -17,6 +47,7 @@ export function resolveAt(at: string | undefined, now: Date, field = 'at'): Date
 export interface LockedIncident {
   id: string;
   status: string;
+  received_at: Date;
   district_id: string | null;
   region: string | null;
   lat: number | null;
@@ -30,7 +61,7 @@ export async function lockIncident(
   principal: Principal,
 ): Promise<LockedIncident> {
   const [row] = (await tx.query(
-    `SELECT i.id, i.status, i.district_id, d.region, i.lat, i.lon
+    `SELECT i.id, i.status, i.received_at, i.district_id, d.region, i.lat, i.lon
      FROM incidents i LEFT JOIN districts d ON d.id = i.district_id WHERE i.id = $1 FOR UPDATE OF i`,
     [incidentId],
   )) as LockedIncident[];

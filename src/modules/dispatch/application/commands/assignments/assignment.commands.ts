@@ -7,6 +7,7 @@ export class AssignUnitCommand {
     readonly incidentId: string,
     readonly unitId: string,
     readonly at?: string,
+    readonly backdateReason?: string,
   ) {}
 }
 
@@ -16,6 +17,7 @@ export class UpdateAssignmentStatusCommand {
     readonly assignmentId: string,
     readonly status: 'en_route' | 'on_scene' | 'cleared',
     readonly at?: string,
+    readonly backdateReason?: string,
   ) {}
 }
 

@@ -14,7 +14,14 @@ import { DomainError } from '../../../../../common/domain-error';
 import { type Principal } from '../../../../../common/roles';
 import { assertTransition, type AssignmentStatus, UNIT_STREAM } from '../../../domain/assignment';
 import { INCIDENT_STREAM } from '../../../domain/incident';
-import { assertUnitAccess, lockIncident, lockUnit, resolveAt } from '../../dispatch-rules';
+import {
+  assertUnitAccess,
+  checkBackdating,
+  lockIncident,
+  lockUnit,
+  resolveAt,
+} from '../../dispatch-rules';
+import { RuleSetRepository } from '../../../../policy/application/rule-set.repository';
 import {
   AssignUnitCommand,
   type AssignmentView,
@@ -77,15 +84,22 @@ export class AssignUnitHandler implements ICommandHandler<AssignUnitCommand, Ass
     private readonly uow: UnitOfWork,
     private readonly events: EventStore,
     private readonly clock: Clock,
+    private readonly ruleSets: RuleSetRepository,
   ) {}
 
   async execute(c: AssignUnitCommand): Promise<AssignmentView> {
     const now = this.clock.now();
     const at = resolveAt(c.at, now);
     try {
-      return await this.uow.run((tx) =>
-        assign(tx, this.events, c.principal, c.incidentId, c.unitId, at, now),
-      );
+      return await this.uow.run(async (tx) => {
+        const max = (await this.ruleSets.activeAt(tx, 'dispatch', now)).number(
+          'backdate.maxSeconds',
+        );
+        return assign(tx, this.events, c.principal, c.incidentId, c.unitId, at, now, {
+          maxSeconds: max,
+          reason: c.backdateReason,
+        });
+      });
     } catch (error) {
       if (
         pgErrorCode(error) === PG_UNIQUE_VIOLATION &&
@@ -107,18 +121,21 @@ async function assign(
   unitId: string,
   at: Date,
   now: Date,
+  backdate?: { maxSeconds: number; reason?: string },
 ): Promise<AssignmentView> {
   const incident = await lockIncident(tx, incidentId, principal);
   if (incident.status === 'closed')
     throw new DomainError('INCIDENT_CLOSED', 'conflict', 'The incident is closed');
+  if (backdate)
+    checkBackdating(at, now, incident.received_at, backdate.maxSeconds, backdate.reason);
   const unit = await lockUnit(tx, unitId);
   assertUnitAccess(principal, unit, incident.region);
   if (unit.status !== 'available') throw unitNotAvailable();
   const id = randomUUID();
   const [row] = (await tx.query(
-    `INSERT INTO assignments (id, incident_id, unit_id, status, assigned_at, assigned_by, created_at)
-     VALUES ($1, $2, $3, 'assigned', $4, $5, $6) RETURNING *`,
-    [id, incidentId, unitId, at, principal.id, now],
+    `INSERT INTO assignments (id, incident_id, unit_id, status, assigned_at, assigned_by, created_at, backdate_reason)
+     VALUES ($1, $2, $3, 'assigned', $4, $5, $6, $7) RETURNING *`,
+    [id, incidentId, unitId, at, principal.id, now, backdate?.reason ?? null],
   )) as AssignmentRow[];
   await tx.query(`UPDATE units SET status = 'dispatched', updated_at = $2 WHERE id = $1`, [
     unitId,
@@ -194,9 +211,12 @@ async function advance(
   now: Date,
   extra: Record<string, unknown> = {},
   cancelReason: string | null = null,
+  backdate?: { maxSeconds: number; reason?: string },
 ): Promise<AssignmentView> {
   const peek = await lockAssignment(tx, assignmentId);
   const incident = await lockIncident(tx, peek.incident_id, principal);
+  if (backdate)
+    checkBackdating(at, now, incident.received_at, backdate.maxSeconds, backdate.reason);
   const unit = await lockUnit(tx, peek.unit_id);
   const current = await lockAssignment(tx, assignmentId);
   assertTransition(current.status, to);
@@ -211,8 +231,9 @@ async function advance(
   const column = STATUS_COLUMN[to];
   const [row] = await rowsOf<AssignmentRow>(
     tx,
-    `UPDATE assignments SET status = $2, ${column} = $3, cancel_reason = COALESCE($4, cancel_reason) WHERE id = $1 RETURNING *`,
-    [assignmentId, to, at, cancelReason],
+    `UPDATE assignments SET status = $2, ${column} = $3, cancel_reason = COALESCE($4, cancel_reason),
+       backdate_reason = COALESCE($5, backdate_reason) WHERE id = $1 RETURNING *`,
+    [assignmentId, to, at, cancelReason, backdate?.reason ?? null],
   );
   await tx.query(`UPDATE units SET status = $2, updated_at = $3 WHERE id = $1`, [
     unit.id,
@@ -269,14 +290,19 @@ export class UpdateAssignmentStatusHandler implements ICommandHandler<
     private readonly uow: UnitOfWork,
     private readonly events: EventStore,
     private readonly clock: Clock,
+    private readonly ruleSets: RuleSetRepository,
   ) {}
 
   execute(c: UpdateAssignmentStatusCommand): Promise<AssignmentView> {
     const now = this.clock.now();
     const at = resolveAt(c.at, now);
-    return this.uow.run((tx) =>
-      advance(tx, this.events, c.principal, c.assignmentId, c.status, at, now),
-    );
+    return this.uow.run(async (tx) => {
+      const max = (await this.ruleSets.activeAt(tx, 'dispatch', now)).number('backdate.maxSeconds');
+      return advance(tx, this.events, c.principal, c.assignmentId, c.status, at, now, {}, null, {
+        maxSeconds: max,
+        reason: c.backdateReason,
+      });
+    });
   }
 }
 

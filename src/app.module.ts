@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock } from '@app/kz';
@@ -8,6 +8,7 @@ import { runMigrationsLocked } from '@app/persistence';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { migrations } from '../migrations';
 import { AllExceptionsFilter } from './common/http-exception.filter';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor';
 import { Runtime } from './config/runtime';
 import { CoreModule } from './core/core.module';
 import { AuditModule } from './modules/audit/audit.module';
@@ -79,7 +80,10 @@ export class AppModule {
         IntakeModule,
         OperationsModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
     };
   }
 }

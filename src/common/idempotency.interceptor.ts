@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { Clock } from '@app/kz';
+import { UnitOfWork } from '@app/persistence';
+import type { FastifyRequest } from 'fastify';
+import { from, lastValueFrom, type Observable } from 'rxjs';
+import { DomainError } from './domain-error';
+import { type Principal } from './roles';
+
+const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * `Idempotency-Key` on authenticated writes: the same key and body return the first result.
+ * The key row is inserted in the same transaction as the command, so a retry that races the
+ * first attempt waits for it and then answers with its result; a failed attempt leaves no key.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
+    const header = request.headers['idempotency-key'];
+    if (header === undefined || !WRITES.has(request.method) || !request.user) return next.handle();
+    if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
+      throw DomainError.validation(
+        'Idempotency-Key',
+        'IDEMPOTENCY_KEY_INVALID',
+        'Idempotency-Key must be 1-200 letters, digits or . _ : -',
+      );
+    }
+    const user = request.user;
+    const path = request.url.split('?')[0];
+    const hash = createHash('sha256')
+      .update(JSON.stringify(request.body ?? null))
+      .digest('hex');
+    return from(
+      this.uow
+        .run(async (tx) => {
+          const [first] = (await tx.query(
+            `SELECT method, path, request_sha256, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+            [user.id, header],
+          )) as Array<{
+            method: string;
+            path: string;
+            request_sha256: string;
+            response: { body: unknown };
+          }>;
+          if (first) return this.replay(first, request.method, path, hash);
+          const body = await lastValueFrom(next.handle(), { defaultValue: null });
+          const inserted = (await tx.query(
+            `INSERT INTO idempotency_keys (user_id, key, method, path, request_sha256, response, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) ON CONFLICT DO NOTHING RETURNING key`,
+            [
+              user.id,
+              header,
+              request.method,
+              path,
+              hash,
+              JSON.stringify({ body }),
+              this.clock.now(),
+            ],
+          )) as unknown[];
+          if (inserted.length === 0) {
+            // A concurrent attempt with this key committed first: undo ours, answer with theirs.
+            throw new ReplayInstead();
+          }
+          return body;
+        })
+        .catch(async (error: unknown) => {
+          if (!(error instanceof ReplayInstead)) throw error;
+          const [first] = (await this.uow
+            .manager()
+            .query(
+              `SELECT method, path, request_sha256, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+              [user.id, header],
+            )) as Array<{
+            method: string;
+            path: string;
+            request_sha256: string;
+            response: { body: unknown };
+          }>;
+          return this.replay(first, request.method, path, hash);
+        }),
+    );
+  }
+
+  private replay(
+    first: { method: string; path: string; request_sha256: string; response: { body: unknown } },
+    method: string,
+    path: string,
+    hash: string,
+  ): unknown {
+    if (first.method !== method || first.path !== path || first.request_sha256 !== hash) {
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'conflict',
+        'This Idempotency-Key was used for a different request',
+      );
+    }
+    return first.response.body;
+  }
+}
+
+class ReplayInstead extends Error {}

@@ -29,7 +29,7 @@ describe('migrations at start-up', () => {
       }
       const applied = await apps[0]
         .get(DataSource)
-        .query(`SELECT name, count(*)::int AS n FROM migrations GROUP BY name`);
+        .query(`SELECT name, count(*)::int AS n FROM migrations GROUP BY name ORDER BY min(id)`);
       expect(applied).toEqual(migrations.map((m) => ({ name: m.name, n: 1 })));
     } finally {
       await Promise.all(apps.map((a) => a.close()));

@@ -86,6 +86,40 @@ describe('intake: signed qamqor.gov.kz reports', () => {
     expect(people.map((p: { role: string }) => p.role)).toEqual(['applicant', 'offender']);
   });
 
+  it('routes a report that names no district: supervisors see it, queue it and assign a district', async () => {
+    const res = await sendOne(report({ districtId: undefined }));
+    expect(res.status).toBe(201);
+    const id = res.body.incidentId as string;
+    const dispatcher = await userWithToken(app, 'dispatcher', ['AST-YESIL']);
+    expect(
+      (await http().get(`/api/v1/incidents/${id}`).auth(dispatcher.token, { type: 'bearer' }))
+        .status,
+    ).toBe(403);
+    const seen = await http()
+      .get(`/api/v1/incidents/${id}`)
+      .auth(supervisor.token, { type: 'bearer' });
+    expect(seen.status).toBe(200);
+    expect(seen.body.districtId).toBeNull();
+    const queue = await http()
+      .get('/api/v1/dispatch/queue?limit=1000')
+      .auth(supervisor.token, { type: 'bearer' });
+    expect(queue.body.map((q: { incidentId: string }) => q.incidentId)).toContain(id);
+    const routed = await http()
+      .post(`/api/v1/incidents/${id}/district`)
+      .auth(supervisor.token, { type: 'bearer' })
+      .send({ districtId: yesil });
+    expect(routed.status).toBe(200);
+    const mine = await http()
+      .get(`/api/v1/dispatch/queue?districtId=${yesil}&limit=1000`)
+      .auth(dispatcher.token, { type: 'bearer' });
+    expect(mine.body.map((q: { incidentId: string }) => q.incidentId)).toContain(id);
+    const byDispatcher = await http()
+      .post(`/api/v1/incidents/${id}/district`)
+      .auth(dispatcher.token, { type: 'bearer' })
+      .send({ districtId: yesil });
+    expect(byDispatcher.status).toBe(403);
+  });
+
   it('answers a repeated delivery with 200 duplicate and the same incident', async () => {
     const body = report();
     const first = await sendOne(body);

@@ -16,6 +16,7 @@ import {
   ReportUnitLocationHandler,
   SetUnitStatusHandler,
 } from './application/commands/units/unit.handlers';
+import { AssignDistrictHandler } from './application/commands/assign-district/assign-district.handler';
 import { DispatchQueueHandler } from './application/queries/queue/dispatch-queue.handler';
 import { RecommendationsHandler } from './application/queries/recommendations/recommendations.handler';
 import { ListUnitsHandler } from './application/queries/units/list-units.handler';
@@ -45,6 +46,7 @@ import { HistorySignalsHandler } from './application/queries/history-signals/his
     UpdateAssignmentStatusHandler,
     CancelAssignmentHandler,
     CloseIncidentHandler,
+    AssignDistrictHandler,
     DispatchQueueHandler,
     ListUnitsHandler,
     RecommendationsHandler,

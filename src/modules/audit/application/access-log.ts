@@ -24,11 +24,19 @@ export abstract class AccessLog {
 export async function logScopedRead<T extends { districtId: string | null }>(
   log: AccessLog,
   record: T | null,
-  read: Omit<AccessEntry, 'outcome'> & { districtIds: string[]; what: string },
+  read: Omit<AccessEntry, 'outcome'> & {
+    districtIds: string[];
+    what: string;
+    unassignedVisible?: boolean;
+  },
 ): Promise<T> {
+  // A record no district has claimed yet (a web report without one) is for supervisors to route.
   const allowed =
-    record !== null && record.districtId !== null && read.districtIds.includes(record.districtId);
-  const { districtIds: _districts, what, ...entry } = read;
+    record !== null &&
+    (record.districtId === null
+      ? read.unassignedVisible === true
+      : read.districtIds.includes(record.districtId));
+  const { districtIds: _districts, what, unassignedVisible: _unassigned, ...entry } = read;
   await log.record({
     ...entry,
     outcome: record === null ? 'not_found' : allowed ? 'granted' : 'denied',

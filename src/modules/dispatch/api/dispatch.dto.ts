@@ -135,6 +135,12 @@ export class CancelAssignmentRequestDto {
   reassignTo?: string;
 }
 
+export class AssignDistrictRequestDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  districtId!: string;
+}
+
 export class CloseIncidentRequestDto {
   @ApiProperty({ enum: DISPOSITIONS })
   @IsIn(DISPOSITIONS)

@@ -5,6 +5,7 @@ import { Clock } from '@app/kz';
 import type { FastifyRequest } from 'fastify';
 import { CurrentUser, Roles } from '../../../common/auth.decorators';
 import { DomainError } from '../../../common/domain-error';
+import { AssignDistrictCommand } from '../application/commands/assign-district/assign-district.command';
 import type { Principal } from '../../../common/roles';
 import { AccessLog, logScopedRead } from '../../audit/application/access-log';
 import {
@@ -25,6 +26,7 @@ import {
   RecommendationsQuery,
 } from '../application/queries/recommendations/recommendations.query';
 import {
+  AssignDistrictRequestDto,
   AssignRequestDto,
   CloseIncidentRequestDto,
   RiskAssessmentRequestDto,
@@ -60,6 +62,7 @@ export class IncidentsController {
     return logScopedRead(this.accessLog, incident, {
       userId: user.id,
       districtIds: user.districtIds,
+      unassignedVisible: user.role === 'supervisor',
       ip: req.ip,
       subjectType: 'incident',
       subjectId: id,
@@ -94,6 +97,19 @@ export class IncidentsController {
     return this.commands.execute(
       new AssignUnitCommand(user, id, body.unitId, body.at, body.backdateReason),
     );
+  }
+
+  /** Routes an incident to one of the caller's districts (web reports that named none). */
+  @Post(':id/district')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOkResponse({ description: '{id, districtId}' })
+  assignDistrict(
+    @Param('id', uuidParam) id: string,
+    @Body() body: AssignDistrictRequestDto,
+    @CurrentUser() user: Principal,
+  ) {
+    return this.commands.execute(new AssignDistrictCommand(user, id, body.districtId));
   }
 
   @Post(':id/close')

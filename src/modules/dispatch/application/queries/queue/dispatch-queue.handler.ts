@@ -27,16 +27,17 @@ export class DispatchQueueHandler implements IQueryHandler<DispatchQueueQuery, Q
               GREATEST(0, EXTRACT(EPOCH FROM ($2::timestamptz - received_at)))::int AS waiting,
               (EXTRACT(EPOCH FROM ($2::timestamptz - received_at)) > ($3::int[])[priority]) AS overdue
        FROM incidents
-       WHERE status = 'open' AND district_id = ANY($1::uuid[])
+       WHERE status = 'open' AND (district_id = ANY($1::uuid[]) OR ($5 AND district_id IS NULL))
        ORDER BY priority, received_at, id
        LIMIT $4`,
-      [districts, q.now, aging, q.limit],
+      // Supervisors also see incidents no district has claimed yet, to route them.
+      [districts, q.now, aging, q.limit, q.principal.role === 'supervisor' && !q.districtId],
     )) as Array<{
       id: string;
       priority: number;
       risk_level: string;
       coded: boolean;
-      district_id: string;
+      district_id: string | null;
       address: string;
       reasons: string[];
       source: string;

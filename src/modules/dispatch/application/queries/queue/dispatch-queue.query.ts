@@ -18,7 +18,7 @@ export interface QueueItem {
   waitingSeconds: number;
   /** Waited past the policy limit for its priority: shown above fresh incidents of that priority. */
   overdue: boolean;
-  districtId: string;
+  districtId: string | null;
   address: string;
   reasons: string[];
   source: string;

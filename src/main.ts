@@ -31,7 +31,8 @@ async function main(): Promise<void> {
   }
 
   const app = await createApp(runtime, logger);
-  app.enableShutdownHooks([]);
+  // No enableShutdownHooks: with no signals named it hooks every signal and re-raises it after
+  // closing, killing the process before the embedded database is stopped. We close below.
   await app.init();
 
   if (env.SEED_DEMO ?? runtime.embedded) {

@@ -141,7 +141,7 @@ async function main() {
     const auth = { authorization: `Bearer ${login.accessToken}` };
 
     await bareInsertBaseline(url);
-    await run('baseline: GET /health/ready (SELECT 1)', {
+    await run('baseline: GET /health/ready (SELECT 1 + migrations)', {
       url: `http://127.0.0.1:${PORT}/api/v1/health/ready`,
     });
     await run(`GET /dispatch/queue, ${OPEN_INCIDENTS} open, 13 districts`, {

@@ -1,10 +1,6 @@
 import { type EmbeddedPostgresHandle } from '@app/persistence';
 import { createRootLogger } from '../src/common/logger';
-import {
-  type EnvironmentSchema,
-  ConfigurationError,
-  validateEnvironment,
-} from '../src/config/app-config';
+import { environmentOrExit, type EnvironmentSchema } from '../src/config/app-config';
 import { resolveRuntime } from '../src/config/resolve-runtime';
 import { type Runtime } from '../src/config/runtime';
 
@@ -15,16 +11,7 @@ export async function cliRuntime(): Promise<{
   embedded: EmbeddedPostgresHandle | null;
   log: (m: string) => void;
 }> {
-  let env: EnvironmentSchema;
-  try {
-    env = validateEnvironment(process.env);
-  } catch (error) {
-    if (error instanceof ConfigurationError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const env = environmentOrExit();
   const logger = createRootLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL);
   const log = (m: string) => process.stderr.write(`${m}\n`);
   const { runtime, embedded } = await resolveRuntime(env, (m) => logger.info(m));

@@ -4,23 +4,14 @@ import { Clock } from '@app/kz';
 import { DataSource } from 'typeorm';
 import { createApp } from './bootstrap';
 import { createRootLogger } from './common/logger';
-import { ConfigurationError, validateEnvironment } from './config/app-config';
+import { environmentOrExit } from './config/app-config';
 import { resolveRuntime } from './config/resolve-runtime';
 import { UserRepository } from './modules/identity/application/ports/user.repository';
 import { seedDemo } from './seed/demo-seed';
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  let env;
-  try {
-    env = validateEnvironment(process.env);
-  } catch (error) {
-    if (error instanceof ConfigurationError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const env = environmentOrExit();
   const logger = createRootLogger(env.LOG_LEVEL);
   const { runtime, embedded } = await resolveRuntime(env, (m) => logger.info(m));
   if (embedded) {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { createRootLogger, PinoNestLogger } from './common/logger';
-import { ConfigurationError, validateEnvironment } from './config/app-config';
+import { environmentOrExit } from './config/app-config';
 import { resolveRuntime } from './config/resolve-runtime';
 
 /**
@@ -11,16 +11,7 @@ import { resolveRuntime } from './config/resolve-runtime';
  * until then it connects, waits for migrations and idles.
  */
 async function worker(): Promise<void> {
-  let env;
-  try {
-    env = validateEnvironment(process.env);
-  } catch (error) {
-    if (error instanceof ConfigurationError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const env = environmentOrExit();
   const logger = createRootLogger(env.LOG_LEVEL).child({ role: 'worker' });
   if (!env.DATABASE_URL) {
     process.stderr.write(

@@ -8,6 +8,7 @@ import {
 import { Clock } from '@app/kz';
 import { UnitOfWork } from '@app/persistence';
 import type { FastifyRequest } from 'fastify';
+import { type EntityManager } from 'typeorm';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { DomainError } from './domain-error';
 import { type Principal } from './roles';
@@ -46,15 +47,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(
       this.uow
         .run(async (tx) => {
-          const [first] = (await tx.query(
-            `SELECT method, path, request_sha256, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-            [user.id, header],
-          )) as Array<{
-            method: string;
-            path: string;
-            request_sha256: string;
-            response: { body: unknown };
-          }>;
+          const first = await this.firstAttempt(tx, user.id, header);
           if (first) return this.replay(first, request.method, path, hash);
           const body = await lastValueFrom(next.handle(), { defaultValue: null });
           const inserted = (await tx.query(
@@ -78,28 +71,26 @@ export class IdempotencyInterceptor implements NestInterceptor {
         })
         .catch(async (error: unknown) => {
           if (!(error instanceof ReplayInstead)) throw error;
-          const [first] = (await this.uow
-            .manager()
-            .query(
-              `SELECT method, path, request_sha256, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-              [user.id, header],
-            )) as Array<{
-            method: string;
-            path: string;
-            request_sha256: string;
-            response: { body: unknown };
-          }>;
+          const first = await this.firstAttempt(this.uow.manager(), user.id, header);
+          if (!first) throw error;
           return this.replay(first, request.method, path, hash);
         }),
     );
   }
 
-  private replay(
-    first: { method: string; path: string; request_sha256: string; response: { body: unknown } },
-    method: string,
-    path: string,
-    hash: string,
-  ): unknown {
+  private async firstAttempt(
+    db: EntityManager,
+    userId: string,
+    key: string,
+  ): Promise<FirstAttempt | undefined> {
+    const [row] = (await db.query(
+      `SELECT method, path, request_sha256, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+      [userId, key],
+    )) as FirstAttempt[];
+    return row;
+  }
+
+  private replay(first: FirstAttempt, method: string, path: string, hash: string): unknown {
     if (first.method !== method || first.path !== path || first.request_sha256 !== hash) {
       throw new DomainError(
         'IDEMPOTENCY_KEY_REUSED',
@@ -112,3 +103,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
 }
 
 class ReplayInstead extends Error {}
+
+interface FirstAttempt {
+  method: string;
+  path: string;
+  request_sha256: string;
+  response: { body: unknown };
+}

@@ -131,3 +131,16 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentSc
   }
   return env;
 }
+
+/** For entry points: the validated environment, or one line on stderr and exit code 1. */
+export function environmentOrExit(raw: Record<string, unknown> = process.env): EnvironmentSchema {
+  try {
+    return validateEnvironment(raw);
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -77,16 +77,8 @@ export class QueueQueryDto {
   limit?: number;
 }
 
-export class AssignRequestDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  unitId!: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsTimestamp()
-  at?: string;
-
+/** Crew steps dated in the past: further back than the policy allows, they need a reason. */
+class BackdatableDto {
   @ApiPropertyOptional({
     maxLength: 300,
     description: 'required when `at` is further back than the policy allows',
@@ -98,7 +90,18 @@ export class AssignRequestDto {
   backdateReason?: string;
 }
 
-export class AssignmentStatusRequestDto {
+export class AssignRequestDto extends BackdatableDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  unitId!: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsTimestamp()
+  at?: string;
+}
+
+export class AssignmentStatusRequestDto extends BackdatableDto {
   @ApiProperty({ enum: ['en_route', 'on_scene', 'cleared'] })
   @IsIn(['en_route', 'on_scene', 'cleared'])
   status!: 'en_route' | 'on_scene' | 'cleared';
@@ -107,16 +110,6 @@ export class AssignmentStatusRequestDto {
   @IsOptional()
   @IsTimestamp()
   at?: string;
-
-  @ApiPropertyOptional({
-    maxLength: 300,
-    description: 'required when `at` is further back than the policy allows',
-  })
-  @IsOptional()
-  @IsString()
-  @MinLength(3)
-  @MaxLength(300)
-  backdateReason?: string;
 }
 
 export class CancelAssignmentRequestDto {

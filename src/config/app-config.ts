@@ -104,7 +104,10 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentSc
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
   if (errors.length > 0) {
     const first = errors[0];
-    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    // The type check speaks first: "abc" is not an integer, whatever the range says.
+    const constraints = Object.entries(first.constraints ?? {});
+    const reason =
+      (constraints.find(([k]) => k.startsWith('is')) ?? constraints[0])?.[1] ?? 'is invalid';
     const shown = SECRET_NAMES.has(first.property)
       ? ''
       : ` (got ${JSON.stringify(raw[first.property])})`;

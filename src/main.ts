@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { CommandBus } from '@nestjs/cqrs';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Clock } from '@app/kz';
 import { DataSource } from 'typeorm';
 import { createApp } from './bootstrap';
@@ -21,7 +22,35 @@ async function main(): Promise<void> {
       process.removeAllListeners(signal);
   }
 
-  const app = await createApp(runtime, logger);
+  // From here on a signal drains and stops cleanly, even one that arrives during start-up.
+  const started: { app?: NestFastifyApplication } = {};
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining requests');
+    const force = setTimeout(() => {
+      logger.error('shutdown took longer than 25 s; exiting');
+      process.exit(1);
+    }, 25_000);
+    force.unref();
+    try {
+      await started.app?.close();
+      if (embedded) await embedded.stop();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error(
+        { err: { type: (error as Error).name, stack: (error as Error).stack } },
+        'shutdown failed',
+      );
+      process.exit(1);
+    }
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.once(signal, () => void shutdown(signal));
+
+  const app = (started.app = await createApp(runtime, logger));
   // No enableShutdownHooks: with no signals named it hooks every signal and re-raises it after
   // closing, killing the process before the embedded database is stopped. We close below.
   await app.init();
@@ -56,32 +85,6 @@ async function main(): Promise<void> {
     },
     `listening on http://localhost:${env.PORT}/api/v1 (docs at /api/docs)`,
   );
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: draining requests');
-    const force = setTimeout(() => {
-      logger.error('shutdown took longer than 25 s; exiting');
-      process.exit(1);
-    }, 25_000);
-    force.unref();
-    try {
-      await app.close();
-      if (embedded) await embedded.stop();
-      logger.info('stopped');
-      process.exit(0);
-    } catch (error) {
-      logger.error(
-        { err: { type: (error as Error).name, stack: (error as Error).stack } },
-        'shutdown failed',
-      );
-      process.exit(1);
-    }
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => void shutdown(signal));
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { CommandBus } from '@nestjs/cqrs';
+import { CreateUserCommand } from '../src/modules/identity/application/commands/create-user/create-user.command';
 import { signBody } from '../src/modules/intake/domain/report-signature';
 import {
   createTestApp,
@@ -216,5 +218,84 @@ describe('review regressions', () => {
       .set('x-forwarded-for', ip)
       .send({ username: user.username, password: TEST_PASSWORD });
     expect(res.status).toBe(200);
+  });
+
+  describe('second review', () => {
+    const unit = async () =>
+      (
+        await http()
+          .post('/api/v1/units')
+          .auth(admin.token, { type: 'bearer' })
+          .send({ callSign: `R2-${Date.now().toString(36)}-${seq++}`, districtId: medeu })
+      ).body.id as string;
+
+    it('answers racing retries of one assignment with the first result', async () => {
+      const c = await call();
+      const unitId = await unit();
+      const key = `assign-${Date.now()}`;
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          http()
+            .post(`/api/v1/incidents/${c.body.incidentId}/assignments`)
+            .auth(dispatcher.token, { type: 'bearer' })
+            .set('Idempotency-Key', key)
+            .send({ unitId }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+      expect(new Set(results.map((r) => r.body.assignmentId)).size).toBe(1);
+    });
+
+    it('dispatches a call whose console clock ran ahead, when no time is given', async () => {
+      const c = await call({ receivedAt: new Date(Date.now() + 30_000).toISOString() });
+      const res = await http()
+        .post(`/api/v1/incidents/${c.body.incidentId}/assignments`)
+        .auth(dispatcher.token, { type: 'bearer' })
+        .send({ unitId: await unit() });
+      expect(res.status).toBe(201);
+      const step = await http()
+        .post(`/api/v1/assignments/${res.body.assignmentId}/status`)
+        .auth(dispatcher.token, { type: 'bearer' })
+        .send({ status: 'en_route' });
+      expect(step.status).toBe(200);
+    });
+
+    it('lets the dispatcher of the district an incident was routed to flag its call coded', async () => {
+      const [turksib] = await districtIds(app, 'ALA-TURKSIB');
+      const supervisor = await userWithToken(app, 'supervisor', ['ALA-MEDEU', 'ALA-TURKSIB']);
+      const turksibDispatcher = await userWithToken(app, 'dispatcher', ['ALA-TURKSIB']);
+      const c = await call();
+      await http()
+        .post(`/api/v1/incidents/${c.body.incidentId}/district`)
+        .auth(supervisor.token, { type: 'bearer' })
+        .send({ districtId: turksib })
+        .expect(200);
+      const flagged = await http()
+        .post(`/api/v1/calls/${c.body.id}/flag-coded`)
+        .auth(turksibDispatcher.token, { type: 'bearer' });
+      expect(flagged.status).toBe(200);
+      expect(flagged.body.contactPolicy).toBe('silent');
+      expect(
+        (
+          await http()
+            .get(`/api/v1/calls/${c.body.id}`)
+            .auth(turksibDispatcher.token, { type: 'bearer' })
+        ).status,
+      ).toBe(200);
+      expect(
+        (await http().get(`/api/v1/calls/${c.body.id}`).auth(dispatcher.token, { type: 'bearer' }))
+          .status,
+      ).toBe(403);
+    });
+
+    it('refuses to create a user whose name could never log in, also outside HTTP (user:create)', async () => {
+      for (const username of ['aibek@102.kz', 'ab']) {
+        await expect(
+          app
+            .get(CommandBus)
+            .execute(new CreateUserCommand(null, username, TEST_PASSWORD, 'dispatcher', [medeu])),
+        ).rejects.toMatchObject({ code: 'USERNAME_INVALID' });
+      }
+    });
   });
 });

@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import {
   type CallHandler,
   type ExecutionContext,
+  Inject,
   Injectable,
   type NestInterceptor,
 } from '@nestjs/common';
@@ -10,6 +11,7 @@ import { UnitOfWork } from '@app/persistence';
 import type { FastifyRequest } from 'fastify';
 import { type EntityManager } from 'typeorm';
 import { from, lastValueFrom, type Observable } from 'rxjs';
+import { type Runtime, RUNTIME } from '../config/runtime';
 import { DomainError } from './domain-error';
 import { type Principal } from './roles';
 
@@ -26,6 +28,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -41,12 +44,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const user = request.user;
     const path = request.url.split('?')[0];
-    const hash = createHash('sha256')
-      .update(JSON.stringify(request.body ?? null))
+    // Keyed with a server secret: bodies can hold passwords, and a plain hash of them could be
+    // brute-forced offline from the table.
+    const hash = createHmac('sha256', this.runtime.jwtSecret)
+      .update(`idempotency:${JSON.stringify(request.body ?? null)}`)
       .digest('hex');
     return from(
       this.uow
         .run(async (tx) => {
+          // Retries with one key queue here, before the command takes any row lock, so the second
+          // finds the first one's result instead of colliding with its work.
+          await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+            `idempotency:${user.id}:${header}`,
+          ]);
           const first = await this.firstAttempt(tx, user.id, header);
           if (first) return this.replay(first, request.method, path, hash);
           const body = await lastValueFrom(next.handle(), { defaultValue: null });

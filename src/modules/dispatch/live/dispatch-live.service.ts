@@ -174,7 +174,10 @@ export class DispatchLiveService implements OnModuleInit, OnModuleDestroy {
    */
   private async revalidateSubscribers(): Promise<void> {
     if (this.stopped || this.subscribers.size === 0) return;
-    const ids = [...new Set([...this.subscribers].map((s) => s.principal.id))];
+    // Only the streams open when the query starts are judged: one that opens meanwhile was just
+    // authenticated and is not in the answer.
+    const snapshot = [...this.subscribers];
+    const ids = [...new Set(snapshot.map((s) => s.principal.id))];
     let rows: Array<{
       id: string;
       role: Principal['role'];
@@ -194,7 +197,8 @@ export class DispatchLiveService implements OnModuleInit, OnModuleDestroy {
       return;
     }
     const byId = new Map(rows.map((r) => [r.id, r]));
-    for (const subscriber of [...this.subscribers]) {
+    for (const subscriber of snapshot) {
+      if (!this.subscribers.has(subscriber)) continue;
       const user = byId.get(subscriber.principal.id);
       if (!user || user.disabled || !STREAM_ROLES.includes(user.role)) {
         this.subscribers.delete(subscriber);

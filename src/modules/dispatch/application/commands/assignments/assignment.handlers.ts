@@ -30,6 +30,13 @@ import {
   UpdateAssignmentStatusCommand,
 } from './assignment.commands';
 
+/** The dispatch policy's backdating limit, the reason if given, and whether `at` came from the client. */
+interface Backdate {
+  maxSeconds: number;
+  reason?: string;
+  explicit: boolean;
+}
+
 const unitNotAvailable = () =>
   new DomainError(
     'UNIT_NOT_AVAILABLE',
@@ -98,6 +105,7 @@ export class AssignUnitHandler implements ICommandHandler<AssignUnitCommand, Ass
         return assign(tx, this.events, c.principal, c.incidentId, c.unitId, at, now, {
           maxSeconds: max,
           reason: c.backdateReason,
+          explicit: c.at !== undefined,
         });
       });
     } catch (error) {
@@ -121,11 +129,13 @@ async function assign(
   unitId: string,
   at: Date,
   now: Date,
-  backdate?: { maxSeconds: number; reason?: string },
+  backdate?: Backdate,
 ): Promise<AssignmentView> {
   const incident = await lockIncident(tx, incidentId, principal);
   if (incident.status === 'closed')
     throw new DomainError('INCIDENT_CLOSED', 'conflict', 'The incident is closed');
+  // No time given: now, but never before the call (a console clock may run a little ahead).
+  if (!backdate?.explicit && at < incident.received_at) at = incident.received_at;
   if (backdate)
     checkBackdating(at, now, incident.received_at, backdate.maxSeconds, backdate.reason);
   const unit = await lockUnit(tx, unitId);
@@ -211,17 +221,19 @@ async function advance(
   now: Date,
   extra: Record<string, unknown> = {},
   cancelReason: string | null = null,
-  backdate?: { maxSeconds: number; reason?: string },
+  backdate?: Backdate,
 ): Promise<AssignmentView> {
   const peek = await lockAssignment(tx, assignmentId);
   const incident = await lockIncident(tx, peek.incident_id, principal);
-  if (backdate)
-    checkBackdating(at, now, incident.received_at, backdate.maxSeconds, backdate.reason);
   const unit = await lockUnit(tx, peek.unit_id);
   const current = await lockAssignment(tx, assignmentId);
   assertTransition(current.status, to);
   const previous =
     current.cleared_at ?? current.on_scene_at ?? current.en_route_at ?? current.assigned_at;
+  // No time given: now, but never before the previous step (which may carry a clock ahead).
+  if (!backdate?.explicit && at < previous) at = previous;
+  if (backdate)
+    checkBackdating(at, now, incident.received_at, backdate.maxSeconds, backdate.reason);
   if (at < previous)
     throw DomainError.validation(
       'at',
@@ -301,6 +313,7 @@ export class UpdateAssignmentStatusHandler implements ICommandHandler<
       return advance(tx, this.events, c.principal, c.assignmentId, c.status, at, now, {}, null, {
         maxSeconds: max,
         reason: c.backdateReason,
+        explicit: c.at !== undefined,
       });
     });
   }

@@ -5,6 +5,7 @@ import { pgErrorCode, PG_UNIQUE_VIOLATION, UnitOfWork } from '@app/persistence';
 import { DomainError } from '../../../../../common/domain-error';
 import { AuditLog } from '../../../../audit/application/audit-log';
 import { usernameTaken } from '../../../domain/identity.errors';
+import { USERNAME_PATTERN } from '../../../domain/user';
 import { PasswordPolicy } from '../../../domain/password-policy';
 import { PasswordHasher } from '../../ports/password-hasher';
 import { UserRepository } from '../../ports/user.repository';
@@ -24,6 +25,13 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand, Use
   ) {}
 
   async execute(command: CreateUserCommand): Promise<UserView> {
+    if (!USERNAME_PATTERN.test(command.username.toLowerCase())) {
+      throw DomainError.validation(
+        'username',
+        'USERNAME_INVALID',
+        'username must be 3-64 lowercase letters, digits, dots, dashes or underscores',
+      );
+    }
     this.passwordPolicy.check(command.password, command.username);
     const districtIds = [...new Set(command.districtIds)].sort();
     const unknown = await this.users.unknownDistricts(this.uow.manager(), districtIds);

@@ -25,11 +25,14 @@ export class FlagCodedHandler implements ICommandHandler<FlagCodedCommand, FlagC
     const now = this.clock.now();
     return this.uow.run(async (tx) => {
       const [call] = (await tx.query(
-        `SELECT id, incident_id, district_id, coded FROM calls WHERE id = $1 FOR UPDATE`,
+        `SELECT c.id, c.incident_id, i.district_id, c.coded FROM calls c JOIN incidents i ON i.id = c.incident_id
+         WHERE c.id = $1 FOR UPDATE OF c`,
         [callId],
-      )) as Array<{ id: string; incident_id: string; district_id: string; coded: boolean }>;
+      )) as Array<{ id: string; incident_id: string; district_id: string | null; coded: boolean }>;
       if (!call) throw DomainError.notFound('Call');
-      assertDistrictAccess(principal, call.district_id);
+      // The incident's district decides (a supervisor may have routed it elsewhere since).
+      // The incident's district decides: a supervisor may have routed it elsewhere since.
+      assertDistrictAccess(principal, call.district_id ?? '');
       // The incident row before its event stream, as every other writer of incidents does:
       // taking them in the other order deadlocked against a concurrent assignment.
       await tx.query(`SELECT id FROM incidents WHERE id = $1 FOR UPDATE`, [call.incident_id]);

@@ -7,17 +7,17 @@ export class GetCallHandler implements IQueryHandler<GetCallQuery, CallView | nu
   constructor(private readonly uow: UnitOfWork) {}
 
   async execute(q: GetCallQuery): Promise<CallView | null> {
-    const [r] = (await this.uow
-      .manager()
-      .query(
-        `SELECT c.*, i.priority, i.risk_level, i.reasons FROM calls c JOIN incidents i ON i.id = c.incident_id WHERE c.id = $1`,
-        [q.callId],
-      )) as Array<Record<string, unknown> & { received_at: Date; answered_at: Date }>;
+    const [r] = (await this.uow.manager().query(
+      `SELECT c.*, i.district_id AS incident_district_id, i.priority, i.risk_level, i.reasons
+       FROM calls c JOIN incidents i ON i.id = c.incident_id WHERE c.id = $1`,
+      [q.callId],
+    )) as Array<Record<string, unknown> & { received_at: Date; answered_at: Date }>;
     if (!r) return null;
     return {
       id: r.id as string,
       incidentId: r.incident_id as string,
-      districtId: r.district_id as string,
+      // Scoped by the incident's district, which a supervisor may have changed.
+      districtId: r.incident_district_id as string,
       receivedAt: r.received_at.toISOString(),
       answeredAt: r.answered_at.toISOString(),
       callerPhone: r.caller_phone as string,

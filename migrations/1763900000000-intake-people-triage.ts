@@ -69,9 +69,6 @@ export class IntakePeopleTriage1763900000000 implements MigrationInterface {
         created_at timestamptz NOT NULL,
         updated_at timestamptz NOT NULL
       )`);
-    await q.query(
-      `CREATE INDEX incidents_queue ON incidents (district_id, status, priority, received_at)`,
-    );
     await q.query(`CREATE INDEX incidents_address_norm ON incidents (address_norm, received_at)`);
     await q.query(
       `CREATE INDEX incidents_caller_phone ON incidents (caller_phone, received_at) WHERE caller_phone IS NOT NULL`,

@@ -16,8 +16,8 @@ import {
   ValidateNested,
   IsObject,
 } from 'class-validator';
-import { KZ_BOUNDS } from '../../intake/api/geo';
-import { RiskAnswersDto } from '../../intake/api/risk-answers.dto';
+import { KZ_BOUNDS } from '@app/kz';
+import { RiskAnswersDto } from '../../triage/api/risk-answers.dto';
 import { type Disposition, DISPOSITIONS } from '../domain/assignment';
 
 export class CreateUnitRequestDto {

@@ -15,9 +15,9 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { KZ_BOUNDS } from './geo';
+import { KZ_BOUNDS } from '@app/kz';
 import { OffenderDto, PersonDto } from './person.dto';
-import { RiskAnswersDto } from './risk-answers.dto';
+import { RiskAnswersDto } from '../../triage/api/risk-answers.dto';
 
 export class RegisterCallRequestDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'default: now' })

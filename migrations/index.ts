@@ -3,6 +3,7 @@ import { IntakePeopleTriage1763900000000 } from './1763900000000-intake-people-t
 import { Dispatch1764000000000 } from './1764000000000-dispatch';
 import { Idempotency1764100000000 } from './1764100000000-idempotency';
 import { EnforcementRuleSets1765800000000 } from './1765800000000-enforcement-rule-sets';
+import { Enforcement1765800000001 } from './1765800000001-enforcement';
 
 /** Every migration, in order. Listed explicitly so build, run and Jest (ESM) load the same set. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Dispatch1764000000000,
   Idempotency1764100000000,
   EnforcementRuleSets1765800000000,
+  Enforcement1765800000001,
 ];

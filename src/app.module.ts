@@ -15,6 +15,7 @@ import { AuditModule } from './modules/audit/audit.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { DispatchModule } from './modules/dispatch/dispatch.module';
 import { DispatchLiveModule } from './modules/dispatch/live/live.module';
+import { EnforcementModule } from './modules/enforcement/enforcement.module';
 import { IntakeModule } from './modules/intake/intake.module';
 import { OperationsModule } from './modules/operations/operations.module';
 import { PeopleModule } from './modules/people/people.module';
@@ -78,6 +79,7 @@ export class AppModule {
         DispatchModule,
         DispatchLiveModule,
         IntakeModule,
+        EnforcementModule,
         OperationsModule,
       ],
       providers: [

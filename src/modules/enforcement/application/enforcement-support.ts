@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { EventStore } from '@app/event-store';
+import { type EntityManager } from 'typeorm';
+import { DomainError } from '../../../common/domain-error';
+import { type Principal } from '../../../common/roles';
+import { AuditLog } from '../../audit/application/audit-log';
+import {
+  LinkPersonsCommand,
+  type PersonRole,
+} from '../../people/application/commands/link-persons/link-persons.command';
+import { type LinkPersonsResult } from '../../people/application/commands/link-persons/link-persons.command';
+import { parsePerson, type PersonInput } from '../../people/domain/person-input';
+import { RuleSetRepository } from '../../policy/application/rule-set.repository';
+import { EnforcementRules } from '../domain/enforcement-rules';
+
+export interface ScopedIncident {
+  id: string;
+  districtId: string;
+  receivedAt: Date;
+}
+
+export const ORDER_STREAM = 'protective_order';
+
+/** What every enforcement command needs: the law in force, the incident in scope, the people. */
+@Injectable()
+export class EnforcementSupport {
+  constructor(
+    private readonly ruleSets: RuleSetRepository,
+    private readonly commands: CommandBus,
+    readonly events: EventStore,
+    readonly audit: AuditLog,
+  ) {}
+
+  /** The enforcement rule set in force at the record's own date (not today's). */
+  async rulesAt(tx: EntityManager, at: Date): Promise<EnforcementRules> {
+    return new EnforcementRules(await this.ruleSets.activeAt(tx, 'enforcement', at));
+  }
+
+  async rulesById(tx: EntityManager, id: string): Promise<EnforcementRules> {
+    const set = await this.ruleSets.byId(tx, id);
+    if (!set) throw new DomainError('RULE_SET_MISSING', 'unavailable', 'Rule set not found');
+    return new EnforcementRules(set);
+  }
+
+  /** An incident of the caller's districts; any other answers exactly as an unknown id. */
+  async incidentInScope(
+    tx: EntityManager,
+    incidentId: string,
+    principal: Principal,
+  ): Promise<ScopedIncident> {
+    const [row] = (await tx.query(
+      `SELECT id, district_id, received_at FROM incidents WHERE id = $1`,
+      [incidentId],
+    )) as Array<{ id: string; district_id: string | null; received_at: Date }>;
+    if (!row || !row.district_id || !principal.districtIds.includes(row.district_id))
+      throw DomainError.notFound('Incident');
+    return { id: row.id, districtId: row.district_id, receivedAt: row.received_at };
+  }
+
+  /** Finds or creates the person and links them to the incident (people module's command). */
+  async linkPerson(
+    incidentId: string,
+    role: PersonRole,
+    input: PersonInput,
+    field: string,
+    at: Date,
+  ): Promise<string> {
+    const person = parsePerson(input, field);
+    const linked = (await this.commands.execute(
+      new LinkPersonsCommand(incidentId, [{ role, person }], at),
+    )) as LinkPersonsResult;
+    return linked[0].personId;
+  }
+
+  /** The person with this IIN, if the service knows them. */
+  async personByIin(tx: EntityManager, iin: string): Promise<string | null> {
+    const [row] = (await tx.query(`SELECT id FROM persons WHERE iin = $1`, [iin])) as Array<{
+      id: string;
+    }>;
+    return row?.id ?? null;
+  }
+
+  /** Ends of the person's earlier penalties (arrest releases), for the repeat-offence window. */
+  async penaltyEnds(tx: EntityManager, personId: string): Promise<Date[]> {
+    const rows = (await tx.query(`SELECT release_at FROM arrests WHERE offender_person_id = $1`, [
+      personId,
+    ])) as Array<{ release_at: Date }>;
+    return rows.map((r) => r.release_at);
+  }
+
+  async scheduleCheckIns(
+    tx: EntityManager,
+    c: {
+      subjectType: 'protective_order' | 'warning' | 'special_requirements' | 'risk_review';
+      subjectId: string;
+      personId: string;
+      districtId: string;
+      ruleSetId: string;
+      dueAt: Date[];
+      now: Date;
+    },
+  ): Promise<void> {
+    if (c.dueAt.length === 0) return;
+    await tx.query(
+      `INSERT INTO check_ins (id, subject_type, subject_id, person_id, district_id, rule_set_id, due_at, created_at)
+       SELECT gen_random_uuid(), $1, $2, $3, $4, $5, d, $7 FROM unnest($6::timestamptz[]) AS d`,
+      [c.subjectType, c.subjectId, c.personId, c.districtId, c.ruleSetId, c.dueAt, c.now],
+    );
+  }
+
+  async cancelCheckIns(tx: EntityManager, subjectId: string): Promise<void> {
+    await tx.query(
+      `UPDATE check_ins SET status = 'cancelled' WHERE subject_id = $1 AND status = 'due'`,
+      [subjectId],
+    );
+  }
+
+  async register(
+    tx: EntityManager,
+    r: {
+      personId: string;
+      districtId: string;
+      category: 'protective_order' | 'special_requirements' | 'official_warning';
+      sourceId: string;
+      from: Date;
+      until: Date | null;
+    },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO preventive_registrations (id, person_id, district_id, category, source_id, registered_from, registered_until)
+       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6)
+       ON CONFLICT (category, source_id) DO UPDATE SET registered_from = EXCLUDED.registered_from,
+         registered_until = EXCLUDED.registered_until`,
+      [r.personId, r.districtId, r.category, r.sourceId, r.from, r.until],
+    );
+  }
+
+  async endRegistration(
+    tx: EntityManager,
+    sourceId: string,
+    at: Date,
+    reason: string,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE preventive_registrations SET ended_at = $2, ended_reason = $3
+       WHERE source_id = $1 AND ended_at IS NULL`,
+      [sourceId, at, reason],
+    );
+  }
+}

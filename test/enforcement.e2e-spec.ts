@@ -120,9 +120,9 @@ describe('enforcement under effective-dated law', () => {
         .get('/api/v1/check-ins')
         .query({ due: '2026-05-01T00:00:00Z' })
         .auth(inspector.token, { type: 'bearer' });
-      const mine = (checks.body as Array<{ subject: { id: string }; dueAt: string }>).filter(
-        (c) => c.subject.id === order.body.id,
-      );
+      const mine = (
+        checks.body as Array<{ subject: { id: string; type: string }; dueAt: string }>
+      ).filter((c) => c.subject.id === order.body.id && c.subject.type === 'protective_order');
       expect(mine.map((c) => c.dueAt)).toEqual([
         '2026-04-07T19:00:00.000Z',
         '2026-04-14T19:00:00.000Z',
@@ -383,9 +383,9 @@ describe('enforcement under effective-dated law', () => {
         servedAt: clock.now().toISOString(),
       });
       const list = await http().get('/api/v1/check-ins').auth(inspector.token, { type: 'bearer' });
-      const check = (list.body as Array<{ id: string; subject: { id: string } }>).find(
-        (c) => c.subject.id === order.body.id,
-      )!;
+      const check = (
+        list.body as Array<{ id: string; subject: { id: string; type: string } }>
+      ).find((c) => c.subject.id === order.body.id && c.subject.type === 'protective_order')!;
       expect(check).toBeDefined();
       const foreign = await post(
         `/check-ins/${check.id}/complete`,
@@ -412,6 +412,39 @@ describe('enforcement under effective-dated law', () => {
         outcome: 'fine',
       });
       expect(bad.status).toBe(400);
+    });
+
+    it('reviews the victim’s risk at the VioGén rhythm while the order protects her', async () => {
+      clock.set('2026-12-03T05:00:00.000Z');
+      const inc = await incident();
+      const assessed = await post(
+        `/incidents/${inc}/risk-assessment`,
+        { answers: { weapon: true, strangulation: true, threatsToKill: true, injuries: true } },
+        dispatcher,
+      );
+      expect(assessed.status).toBe(200);
+      const order = await post('/protective-orders', orderBody(inc, iin('800114')));
+      const level = assessed.body.riskLevel as 'low' | 'medium' | 'high' | 'extreme';
+      const hours = { extreme: 72, high: 168, medium: 720, low: 1440 }[level];
+      const expected = new Date(clock.now().getTime() + hours * 3_600_000).toISOString();
+      expect(order.body.nextRiskReviewDueAt).toBe(expected);
+
+      const list = await http().get('/api/v1/check-ins').auth(inspector.token, { type: 'bearer' });
+      const review = (
+        list.body as Array<{ id: string; subject: { id: string; type: string } }>
+      ).find((c) => c.subject.id === order.body.id && c.subject.type === 'risk_review')!;
+      clock.advance(hours * 3_600_000);
+      const done = await post(`/check-ins/${review.id}/complete`, {
+        at: clock.now().toISOString(),
+        outcome: 'complied',
+      });
+      expect(done.status).toBe(200);
+      const after = await http()
+        .get(`/api/v1/protective-orders/${order.body.id}`)
+        .auth(inspector.token, { type: 'bearer' });
+      expect(after.body.nextRiskReviewDueAt).toBe(
+        new Date(clock.now().getTime() + hours * 3_600_000).toISOString(),
+      );
     });
 
     it('records a safe contact for a person of the inspector’s incidents, never echoing it', async () => {

@@ -13,6 +13,7 @@ import { type LinkPersonsResult } from '../../people/application/commands/link-p
 import { parsePerson, type PersonInput } from '../../people/domain/person-input';
 import { RuleSetRepository } from '../../policy/application/rule-set.repository';
 import { EnforcementRules } from '../domain/enforcement-rules';
+import { nextRiskReviewAt } from '../domain/sanctions';
 
 export interface ScopedIncident {
   id: string;
@@ -109,10 +110,47 @@ export class EnforcementSupport {
     );
   }
 
-  async cancelCheckIns(tx: EntityManager, subjectId: string): Promise<void> {
+  /**
+   * The victim's next risk review, at the VioGén rhythm of the incident's latest risk level; a
+   * level nobody has assessed yet is reviewed at the shortest rhythm.
+   */
+  async scheduleRiskReview(
+    tx: EntityManager,
+    rules: EnforcementRules,
+    r: {
+      orderId: string;
+      incidentId: string;
+      victimId: string;
+      districtId: string;
+      from: Date;
+      now: Date;
+    },
+  ): Promise<void> {
+    const [row] = (await tx.query(`SELECT risk_level FROM incidents WHERE id = $1`, [
+      r.incidentId,
+    ])) as Array<{
+      risk_level: string;
+    }>;
+    const level =
+      (['low', 'medium', 'high', 'extreme'] as const).find((l) => l === row?.risk_level) ??
+      'extreme';
+    await this.scheduleCheckIns(tx, {
+      subjectType: 'risk_review',
+      subjectId: r.orderId,
+      personId: r.victimId,
+      districtId: r.districtId,
+      ruleSetId: rules.ruleSet.id,
+      dueAt: [nextRiskReviewAt(rules, level, r.from)],
+      now: r.now,
+    });
+  }
+
+  /** Cancels the pending check-ins of a record (of one kind only, when named). */
+  async cancelCheckIns(tx: EntityManager, subjectId: string, subjectType?: string): Promise<void> {
     await tx.query(
-      `UPDATE check_ins SET status = 'cancelled' WHERE subject_id = $1 AND status = 'due'`,
-      [subjectId],
+      `UPDATE check_ins SET status = 'cancelled'
+       WHERE subject_id = $1 AND status = 'due' AND ($2::text IS NULL OR subject_type = $2)`,
+      [subjectId, subjectType ?? null],
     );
   }
 

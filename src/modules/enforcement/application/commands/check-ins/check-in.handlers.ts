@@ -68,19 +68,24 @@ export class CompleteCheckInHandler implements ICommandHandler<
          WHERE id = $1 RETURNING *`,
         [row.id, c.at, c.outcome, c.notes ?? null, c.principal.id],
       );
-      await this.support.events.append(tx, { id: row.subject_id, type: row.subject_type }, [
-        {
-          type: 'CheckInCompleted',
-          payload: {
-            checkInId: row.id,
-            dueAt: row.due_at.toISOString(),
-            at: c.at.toISOString(),
-            outcome: c.outcome,
+      if (row.subject_type === 'risk_review') await this.nextRiskReview(tx, row, c.at, now);
+      await this.support.events.append(
+        tx,
+        { id: row.subject_id, type: streamTypeOf(row.subject_type) },
+        [
+          {
+            type: 'CheckInCompleted',
+            payload: {
+              checkInId: row.id,
+              dueAt: row.due_at.toISOString(),
+              at: c.at.toISOString(),
+              outcome: c.outcome,
+            },
+            actorId: c.principal.id,
+            occurredAt: now,
           },
-          actorId: c.principal.id,
-          occurredAt: now,
-        },
-      ]);
+        ],
+      );
       await this.support.audit.record(tx, {
         actorId: c.principal.id,
         action: 'check_in.complete',
@@ -93,7 +98,44 @@ export class CompleteCheckInHandler implements ICommandHandler<
       return toCheckInView(updated, now);
     });
   }
+
+  /** While the order protects her, the next review follows at the rhythm of the latest risk level. */
+  private async nextRiskReview(
+    tx: EntityManager,
+    row: CheckInRow,
+    at: Date,
+    now: Date,
+  ): Promise<void> {
+    const [order] = (await tx.query(
+      `SELECT id, incident_id, victim_person_id, district_id, rule_set_id, status, expires_at
+       FROM protective_orders WHERE id = $1`,
+      [row.subject_id],
+    )) as Array<{
+      id: string;
+      incident_id: string;
+      victim_person_id: string;
+      district_id: string;
+      rule_set_id: string;
+      status: string;
+      expires_at: Date | null;
+    }>;
+    const active =
+      order && (order.status === 'issued' || (order.status === 'served' && order.expires_at! > at));
+    if (!active) return;
+    await this.support.scheduleRiskReview(tx, await this.support.rulesById(tx, order.rule_set_id), {
+      orderId: order.id,
+      incidentId: order.incident_id,
+      victimId: order.victim_person_id,
+      districtId: order.district_id,
+      from: at,
+      now,
+    });
+  }
 }
+
+/** Risk reviews are recorded on the order's stream; other check-ins on their record's. */
+const streamTypeOf = (subjectType: string) =>
+  subjectType === 'risk_review' ? 'protective_order' : subjectType;
 
 /** A person is the caller's when an incident of the caller's districts names them. */
 export async function assertPersonInScope(

@@ -20,6 +20,8 @@ export interface ProtectiveOrderView {
   victimOpinion: string;
   ruleSet: RuleSetRef;
   nextCheckDueAt: string | null;
+  /** The victim's next risk review (VioGén rhythm of the latest risk level). */
+  nextRiskReviewDueAt: string | null;
   repeatOffender: boolean;
   violations: Array<{ incidentId: string; caseArticle: string; recordedAt: string }>;
 }

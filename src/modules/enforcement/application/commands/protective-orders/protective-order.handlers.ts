@@ -58,7 +58,10 @@ export async function loadOrderView(
 ): Promise<ProtectiveOrderView> {
   const [row] = (await tx.query(
     `SELECT o.*, r.valid_from AS rs_valid_from, r.version AS rs_version,
-       (SELECT min(c.due_at) FROM check_ins c WHERE c.subject_id = o.id AND c.status = 'due') AS next_check,
+       (SELECT min(c.due_at) FROM check_ins c WHERE c.subject_id = o.id AND c.status = 'due'
+          AND c.subject_type = 'protective_order') AS next_check,
+       (SELECT min(c.due_at) FROM check_ins c WHERE c.subject_id = o.id AND c.status = 'due'
+          AND c.subject_type = 'risk_review') AS next_review,
        COALESCE((SELECT json_agg(json_build_object('incidentId', v.incident_id, 'caseArticle', v.case_article,
                  'recordedAt', v.recorded_at) ORDER BY v.recorded_at) FROM order_violations v
                  WHERE v.order_id = o.id), '[]') AS violations
@@ -69,6 +72,7 @@ export async function loadOrderView(
       rs_valid_from: Date;
       rs_version: string;
       next_check: Date | null;
+      next_review: Date | null;
       violations: Array<{ incidentId: string; caseArticle: string; recordedAt: string }>;
     }
   >;
@@ -91,6 +95,7 @@ export async function loadOrderView(
       version: row.rs_version,
     },
     nextCheckDueAt: row.next_check ? new Date(row.next_check).toISOString() : null,
+    nextRiskReviewDueAt: row.next_review ? new Date(row.next_review).toISOString() : null,
     repeatOffender: row.repeat_offender,
     violations: row.violations.map((v) => ({
       ...v,
@@ -226,6 +231,14 @@ export class IssueProtectiveOrderHandler implements ICommandHandler<
             dueAt: checkInSchedule(input.issuedAt, plan.expiresAt, rules.orderCheckIntervalDays),
             now,
           });
+        await this.support.scheduleRiskReview(tx, rules, {
+          orderId: id,
+          incidentId: incident.id,
+          victimId,
+          districtId: incident.districtId,
+          from: input.issuedAt,
+          now,
+        });
         await this.support.register(tx, {
           personId: offenderId,
           districtId: incident.districtId,
@@ -304,7 +317,7 @@ export class ServeProtectiveOrderHandler implements ICommandHandler<
          WHERE id = $1`,
         [order.id, served.servedAt, served.expiresAt, now],
       );
-      await this.support.cancelCheckIns(tx, order.id);
+      await this.support.cancelCheckIns(tx, order.id, 'protective_order');
       await this.support.scheduleCheckIns(tx, {
         subjectType: 'protective_order',
         subjectId: order.id,

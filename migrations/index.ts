@@ -4,6 +4,7 @@ import { Dispatch1764000000000 } from './1764000000000-dispatch';
 import { Idempotency1764100000000 } from './1764100000000-idempotency';
 import { EnforcementRuleSets1765800000000 } from './1765800000000-enforcement-rule-sets';
 import { Enforcement1765800000001 } from './1765800000001-enforcement';
+import { Deadlines1765800000002 } from './1765800000002-deadlines';
 
 /** Every migration, in order. Listed explicitly so build, run and Jest (ESM) load the same set. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   Idempotency1764100000000,
   EnforcementRuleSets1765800000000,
   Enforcement1765800000001,
+  Deadlines1765800000002,
 ];

@@ -15,6 +15,7 @@ import { AuditModule } from './modules/audit/audit.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { DispatchModule } from './modules/dispatch/dispatch.module';
 import { DispatchLiveModule } from './modules/dispatch/live/live.module';
+import { DeadlinesModule } from './modules/deadlines/deadlines.module';
 import { EnforcementModule } from './modules/enforcement/enforcement.module';
 import { IntakeModule } from './modules/intake/intake.module';
 import { OperationsModule } from './modules/operations/operations.module';
@@ -79,6 +80,7 @@ export class AppModule {
         DispatchModule,
         DispatchLiveModule,
         IntakeModule,
+        DeadlinesModule,
         EnforcementModule,
         OperationsModule,
       ],

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
 import { EventStore } from '@app/event-store';
+import { rowsOf } from '@app/persistence';
 import { type EntityManager } from 'typeorm';
 import { DomainError } from '../../../common/domain-error';
 import { type Principal } from '../../../common/roles';
@@ -11,6 +13,8 @@ import {
 } from '../../people/application/commands/link-persons/link-persons.command';
 import { type LinkPersonsResult } from '../../people/application/commands/link-persons/link-persons.command';
 import { parsePerson, type PersonInput } from '../../people/domain/person-input';
+import { DeadlineEffects } from '../../deadlines/application/deadline-effects';
+import { DeadlineScheduler, offset } from '../../deadlines/application/deadline-scheduler';
 import { RuleSetRepository } from '../../policy/application/rule-set.repository';
 import { EnforcementRules } from '../domain/enforcement-rules';
 import { nextRiskReviewAt } from '../domain/sanctions';
@@ -25,13 +29,64 @@ export const ORDER_STREAM = 'protective_order';
 
 /** What every enforcement command needs: the law in force, the incident in scope, the people. */
 @Injectable()
-export class EnforcementSupport {
+export class EnforcementSupport implements OnModuleInit {
   constructor(
     private readonly ruleSets: RuleSetRepository,
     private readonly commands: CommandBus,
     readonly events: EventStore,
     readonly audit: AuditLog,
+    readonly deadlines: DeadlineScheduler,
+    private readonly effects: DeadlineEffects,
   ) {}
+
+  /** When an order's term runs out, the firing deadline expires it in the same transaction. */
+  onModuleInit(): void {
+    this.effects.register('order_expired', async (tx, orderId, now) => {
+      const expired = await rowsOf<{ id: string }>(
+        tx,
+        `UPDATE protective_orders SET status = 'expired', updated_at = $2 WHERE id = $1 AND status = 'served'
+         RETURNING id`,
+        [orderId, now],
+      );
+      if (expired.length === 0) return;
+      await this.endRegistration(tx, orderId, now, 'term ended');
+      await this.events.append(tx, { id: orderId, type: ORDER_STREAM }, [
+        { type: 'ProtectiveOrderExpired', payload: { orderId }, actorId: null, occurredAt: now },
+      ]);
+    });
+  }
+
+  /** Alerts before and at an order's end: expiring (a lead time before) and expired. */
+  async scheduleOrderEnd(
+    tx: EntityManager,
+    o: { orderId: string; districtId: string; expiresAt: Date; now: Date },
+  ): Promise<void> {
+    const rules = await this.deadlines.rulesAt(tx, o.now);
+    await this.deadlines.schedule(
+      tx,
+      [
+        {
+          kind: 'order_expiring',
+          subjectType: 'protective_order',
+          subjectId: o.orderId,
+          districtId: o.districtId,
+          dueAt: offset(o.expiresAt, rules, 'alert.orderExpiringLeadHours', 3600, -1),
+          ruleSetId: rules.id,
+          ruleKey: 'alert.orderExpiringLeadHours',
+        },
+        {
+          kind: 'order_expired',
+          subjectType: 'protective_order',
+          subjectId: o.orderId,
+          districtId: o.districtId,
+          dueAt: o.expiresAt,
+          ruleSetId: rules.id,
+          ruleKey: 'protectiveOrder.termDays',
+        },
+      ],
+      o.now,
+    );
+  }
 
   /** The enforcement rule set in force at the record's own date (not today's). */
   async rulesAt(tx: EntityManager, at: Date): Promise<EnforcementRules> {
@@ -103,10 +158,37 @@ export class EnforcementSupport {
     },
   ): Promise<void> {
     if (c.dueAt.length === 0) return;
+    const ids = c.dueAt.map(() => randomUUID());
     await tx.query(
       `INSERT INTO check_ins (id, subject_type, subject_id, person_id, district_id, rule_set_id, due_at, created_at)
-       SELECT gen_random_uuid(), $1, $2, $3, $4, $5, d, $7 FROM unnest($6::timestamptz[]) AS d`,
-      [c.subjectType, c.subjectId, c.personId, c.districtId, c.ruleSetId, c.dueAt, c.now],
+       SELECT i, $1, $2, $3, $4, $5, d, $7 FROM unnest($8::uuid[], $6::timestamptz[]) AS t(i, d)`,
+      [c.subjectType, c.subjectId, c.personId, c.districtId, c.ruleSetId, c.dueAt, c.now, ids],
+    );
+    // Each check-in is announced a lead time before, and missed at its due time.
+    const rules = await this.deadlines.rulesAt(tx, c.now);
+    await this.deadlines.schedule(
+      tx,
+      ids.flatMap((id, i) => [
+        {
+          kind: 'check_in_due' as const,
+          subjectType: 'check_in',
+          subjectId: id,
+          districtId: c.districtId,
+          dueAt: offset(c.dueAt[i], rules, 'alert.checkInReminderLeadHours', 3600, -1),
+          ruleSetId: rules.id,
+          ruleKey: 'alert.checkInReminderLeadHours',
+        },
+        {
+          kind: 'check_in_missed' as const,
+          subjectType: 'check_in',
+          subjectId: id,
+          districtId: c.districtId,
+          dueAt: c.dueAt[i],
+          ruleSetId: c.ruleSetId,
+          ruleKey: c.subjectType === 'risk_review' ? 'riskReview.intervalHours' : 'checkIn.rhythm',
+        },
+      ]),
+      c.now,
     );
   }
 
@@ -145,12 +227,24 @@ export class EnforcementSupport {
     });
   }
 
-  /** Cancels the pending check-ins of a record (of one kind only, when named). */
-  async cancelCheckIns(tx: EntityManager, subjectId: string, subjectType?: string): Promise<void> {
-    await tx.query(
+  /** Cancels the pending check-ins of a record (of one kind only, when named) and their alerts. */
+  async cancelCheckIns(
+    tx: EntityManager,
+    subjectId: string,
+    now: Date,
+    subjectType?: string,
+  ): Promise<void> {
+    const rows = await rowsOf<{ id: string }>(
+      tx,
       `UPDATE check_ins SET status = 'cancelled'
-       WHERE subject_id = $1 AND status = 'due' AND ($2::text IS NULL OR subject_type = $2)`,
+       WHERE subject_id = $1 AND status = 'due' AND ($2::text IS NULL OR subject_type = $2) RETURNING id`,
       [subjectId, subjectType ?? null],
+    );
+    await this.deadlines.cancel(
+      tx,
+      rows.map((r) => r.id),
+      'record changed',
+      now,
     );
   }
 

@@ -68,6 +68,7 @@ export class CompleteCheckInHandler implements ICommandHandler<
          WHERE id = $1 RETURNING *`,
         [row.id, c.at, c.outcome, c.notes ?? null, c.principal.id],
       );
+      await this.support.deadlines.cancel(tx, [row.id], 'completed', now);
       if (row.subject_type === 'risk_review') await this.nextRiskReview(tx, row, c.at, now);
       await this.support.events.append(
         tx,

@@ -15,6 +15,7 @@ import {
   serveOrder,
 } from '../../../domain/protective-order';
 import { checkInSchedule, checkRecordDate, isRepeatOffence } from '../../../domain/sanctions';
+import { offset } from '../../../../deadlines/application/deadline-scheduler';
 import { EnforcementSupport, ORDER_STREAM } from '../../enforcement-support';
 import {
   IssueProtectiveOrderCommand,
@@ -247,6 +248,32 @@ export class IssueProtectiveOrderHandler implements ICommandHandler<
           from: input.issuedAt,
           until: plan.expiresAt,
         });
+        if (plan.expiresAt) {
+          await this.support.scheduleOrderEnd(tx, {
+            orderId: id,
+            districtId: incident.districtId,
+            expiresAt: plan.expiresAt,
+            now,
+          });
+        } else {
+          // The term runs from delivery: an order nobody served protects nobody, so it is watched.
+          const deadlineRules = await this.support.deadlines.rulesAt(tx, now);
+          await this.support.deadlines.schedule(
+            tx,
+            [
+              {
+                kind: 'order_not_served',
+                subjectType: 'protective_order',
+                subjectId: id,
+                districtId: incident.districtId,
+                dueAt: offset(input.issuedAt, deadlineRules, 'alert.orderNotServedHours', 3600),
+                ruleSetId: deadlineRules.id,
+                ruleKey: 'alert.orderNotServedHours',
+              },
+            ],
+            now,
+          );
+        }
         await this.support.events.append(tx, { id, type: ORDER_STREAM }, [
           {
             type: 'ProtectiveOrderIssued',
@@ -317,7 +344,14 @@ export class ServeProtectiveOrderHandler implements ICommandHandler<
          WHERE id = $1`,
         [order.id, served.servedAt, served.expiresAt, now],
       );
-      await this.support.cancelCheckIns(tx, order.id, 'protective_order');
+      await this.support.cancelCheckIns(tx, order.id, now, 'protective_order');
+      await this.support.deadlines.cancel(tx, [order.id], 'served', now, ['order_not_served']);
+      await this.support.scheduleOrderEnd(tx, {
+        orderId: order.id,
+        districtId: order.district_id,
+        expiresAt: served.expiresAt,
+        now,
+      });
       await this.support.scheduleCheckIns(tx, {
         subjectType: 'protective_order',
         subjectId: order.id,
@@ -451,7 +485,8 @@ export class RevokeProtectiveOrderHandler implements ICommandHandler<
          WHERE id = $1`,
         [order.id, now, c.reason],
       );
-      await this.support.cancelCheckIns(tx, order.id);
+      await this.support.cancelCheckIns(tx, order.id, now);
+      await this.support.deadlines.cancel(tx, [order.id], 'revoked', now);
       await this.support.endRegistration(tx, order.id, now, 'order revoked');
       await this.support.events.append(tx, { id: order.id, type: ORDER_STREAM }, [
         // The reason is free text and may name people: it stays in the row, not in the event.

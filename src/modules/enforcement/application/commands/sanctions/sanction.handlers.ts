@@ -13,6 +13,7 @@ import {
   planSpecialRequirements,
   planWarning,
 } from '../../../domain/sanctions';
+import { offset } from '../../../../deadlines/application/deadline-scheduler';
 import { EnforcementSupport } from '../../enforcement-support';
 import { type RuleSetRef } from '../protective-orders/protective-order.commands';
 import {
@@ -204,6 +205,32 @@ export class RecordArrestHandler implements ICommandHandler<RecordArrestCommand,
           principal.id,
           now,
         ],
+      );
+      // The victim must know before he is out: an alert a lead time before release, and at release.
+      const deadlineRules = await this.support.deadlines.rulesAt(tx, now);
+      await this.support.deadlines.schedule(
+        tx,
+        [
+          {
+            kind: 'arrest_release_upcoming',
+            subjectType: 'arrest',
+            subjectId: id,
+            districtId: incident.districtId,
+            dueAt: offset(plan.releaseAt, deadlineRules, 'alert.arrestReleaseLeadHours', 3600, -1),
+            ruleSetId: deadlineRules.id,
+            ruleKey: 'alert.arrestReleaseLeadHours',
+          },
+          {
+            kind: 'offender_released',
+            subjectType: 'arrest',
+            subjectId: id,
+            districtId: incident.districtId,
+            dueAt: plan.releaseAt,
+            ruleSetId: rules.ruleSet.id,
+            ruleKey: 'arrest.maxDays',
+          },
+        ],
+        now,
       );
       await this.support.events.append(tx, { id, type: 'arrest' }, [
         {

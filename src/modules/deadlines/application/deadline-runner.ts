@@ -1,0 +1,173 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '@app/kz';
+import { rowsOf, UnitOfWork } from '@app/persistence';
+import { type EntityManager } from 'typeorm';
+import { AUDIENCE, type AlertKind, ESCALATES } from '../domain/alert-kinds';
+import { DeadlineEffects } from './deadline-effects';
+import { DeadlineScheduler, offset } from './deadline-scheduler';
+
+interface DueRow {
+  id: string;
+  kind: AlertKind;
+  subject_type: string;
+  subject_id: string;
+  district_id: string | null;
+  due_at: Date;
+}
+
+/**
+ * Whether a deadline's subject still warrants its alert, re-read when it fires: an order served
+ * meanwhile, a check-in completed, a call assigned or an alert acknowledged settles it instead.
+ */
+const STILL_DUE: Record<AlertKind, string> = {
+  coded_call_unassigned: `SELECT EXISTS (SELECT 1 FROM incidents WHERE id = $1 AND status = 'open')`,
+  arrival_overdue: `SELECT EXISTS (SELECT 1 FROM incidents WHERE id = $1 AND status IN ('open', 'dispatched'))`,
+  report_unprocessed: `SELECT EXISTS (SELECT 1 FROM incidents WHERE id = $1 AND status = 'open')`,
+  order_not_served: `SELECT EXISTS (SELECT 1 FROM protective_orders WHERE id = $1 AND status = 'issued')`,
+  order_expiring: `SELECT EXISTS (SELECT 1 FROM protective_orders WHERE id = $1 AND status = 'served')`,
+  order_expired: `SELECT EXISTS (SELECT 1 FROM protective_orders WHERE id = $1 AND status = 'served')`,
+  check_in_due: `SELECT EXISTS (SELECT 1 FROM check_ins WHERE id = $1 AND status = 'due')`,
+  check_in_missed: `SELECT EXISTS (SELECT 1 FROM check_ins WHERE id = $1 AND status = 'due')`,
+  arrest_release_upcoming: `SELECT EXISTS (SELECT 1 FROM arrests WHERE id = $1)`,
+  offender_released: `SELECT EXISTS (SELECT 1 FROM arrests WHERE id = $1)`,
+  alert_unacknowledged: `SELECT EXISTS (SELECT 1 FROM alerts WHERE id = $1 AND status = 'open')`,
+};
+
+export interface FireResult {
+  claimed: number;
+  fired: number;
+  settled: number;
+}
+
+/**
+ * Fires due deadlines. Each batch is one transaction: claim due rows (FOR UPDATE SKIP LOCKED, so
+ * any number of workers share the work), re-read each subject, write the alert under the unique
+ * deadline key, mark the row. A worker killed mid-batch rolls back and its rows are taken by the
+ * next poll of any worker at once; nothing waits out a lock timeout and nothing fires twice.
+ */
+@Injectable()
+export class DeadlineRunner implements OnApplicationShutdown {
+  private readonly logger = new Logger(DeadlineRunner.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+  private stopped = true;
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly scheduler: DeadlineScheduler,
+    private readonly effects: DeadlineEffects,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Polls every `pollMs`, and at once again while a batch came back full. */
+  start(pollMs = 1000, batch = 200): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const tick = async () => {
+      if (this.stopped) return;
+      let delay = pollMs;
+      try {
+        this.running = this.fireDue(batch);
+        const result = (await this.running) as FireResult;
+        if (result.claimed === batch) delay = 0;
+      } catch (error) {
+        // The database may be down: log without values, back off, and keep polling.
+        this.logger.warn(
+          { err: { type: (error as Error).name, code: (error as { code?: string }).code } },
+          'deadline batch failed',
+        );
+        delay = Math.min(pollMs * 5, 10_000);
+      } finally {
+        this.running = null;
+      }
+      if (!this.stopped) this.timer = setTimeout(() => void tick(), delay);
+    };
+    this.timer = setTimeout(() => void tick(), 0);
+    this.logger.log({ pollMs, batch }, 'deadline runner started');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  /** One batch of due deadlines, in one transaction. */
+  fireDue(limit = 200): Promise<FireResult> {
+    const now = this.clock.now();
+    return this.uow.run(async (tx) => {
+      const due = (await tx.query(
+        `SELECT id, kind, subject_type, subject_id, district_id, due_at FROM deadlines
+         WHERE state = 'pending' AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [now, limit],
+      )) as DueRow[];
+      const result: FireResult = { claimed: due.length, fired: 0, settled: 0 };
+      for (const d of due) {
+        const [check] = (await tx.query(STILL_DUE[d.kind], [d.subject_id])) as Array<{
+          exists: boolean;
+        }>;
+        if (!check?.exists) {
+          await tx.query(
+            `UPDATE deadlines SET state = 'cancelled', settled_at = $2, settled_reason = 'resolved' WHERE id = $1`,
+            [d.id, now],
+          );
+          result.settled += 1;
+          continue;
+        }
+        await this.fire(tx, d, now);
+        result.fired += 1;
+      }
+      if (result.fired > 0)
+        await tx.query(`SELECT pg_notify('alert_raised', $1)`, [String(result.fired)]);
+      return result;
+    });
+  }
+
+  private async fire(tx: EntityManager, d: DueRow, now: Date): Promise<void> {
+    const [alert] = await rowsOf<{ id: string }>(
+      tx,
+      `INSERT INTO alerts (id, deadline_id, kind, subject_type, subject_id, district_id, audience, due_at, fired_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (deadline_id) DO NOTHING RETURNING id`,
+      [
+        randomUUID(),
+        d.id,
+        d.kind,
+        d.subject_type,
+        d.subject_id,
+        d.district_id,
+        AUDIENCE[d.kind],
+        d.due_at,
+        now,
+      ],
+    );
+    await tx.query(`UPDATE deadlines SET state = 'fired', settled_at = $2 WHERE id = $1`, [
+      d.id,
+      now,
+    ]);
+    if (!alert) return;
+    await this.effects.apply(d.kind, tx, d.subject_id, now);
+    if (ESCALATES.has(d.kind)) {
+      const rules = await this.scheduler.rulesAt(tx, now);
+      await this.scheduler.schedule(
+        tx,
+        [
+          {
+            kind: 'alert_unacknowledged',
+            subjectType: 'alert',
+            subjectId: alert.id,
+            districtId: d.district_id,
+            dueAt: offset(now, rules, 'alert.unacknowledgedEscalationSeconds', 1),
+            ruleSetId: rules.id,
+            ruleKey: 'alert.unacknowledgedEscalationSeconds',
+          },
+        ],
+        now,
+      );
+    }
+  }
+}

@@ -1,0 +1,295 @@
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { iinCheckDigit } from '@app/kz';
+import { FakeClock } from '@app/testing';
+import { Client } from 'pg';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { DeadlineRunner } from '../src/modules/deadlines/application/deadline-runner';
+import { createTestApp, districtIds, testDatabaseUrl, userWithToken } from './support/test-app';
+
+type User = Awaited<ReturnType<typeof userWithToken>>;
+
+let serial = 2000 + (Date.now() % 5000);
+function iin(yymmdd: string): string {
+  for (;;) {
+    const first11 = `${yymmdd}3${String(serial++ % 10000).padStart(4, '0')}`;
+    const check = iinCheckDigit(first11);
+    if (check !== null) return `${first11}${check}`;
+  }
+}
+
+const HOUR = 3_600_000;
+
+describe('deadlines and alerts', () => {
+  // Its own stretch of 2027, so deadlines of other specs (2026) are long settled when these fire.
+  const clock = new FakeClock('2027-03-01T05:00:00.000Z');
+  let app: NestFastifyApplication;
+  let dispatcher: User;
+  let inspector: User;
+  let supervisor: User;
+  let almatyInspector: User;
+  let yesil: string;
+  let seq = 0;
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    app = await createTestApp({ clock });
+    [yesil] = await districtIds(app, 'AST-YESIL');
+    dispatcher = await userWithToken(app, 'dispatcher', ['AST-YESIL']);
+    inspector = await userWithToken(app, 'inspector', ['AST-YESIL']);
+    supervisor = await userWithToken(app, 'supervisor', ['AST-YESIL']);
+    almatyInspector = await userWithToken(app, 'inspector', ['ALA-ALMALY']);
+  });
+  let other: NestFastifyApplication | undefined;
+  afterAll(async () => {
+    await other?.close();
+    await app.close();
+  });
+
+  /** Fires everything due at the fake clock's now, batch after batch. */
+  async function fireAll(runner = app.get(DeadlineRunner)): Promise<number> {
+    let fired = 0;
+    for (;;) {
+      const r = await runner.fireDue(200);
+      fired += r.fired;
+      if (r.claimed < 200) return fired;
+    }
+  }
+
+  async function order(): Promise<{ id: string; incidentId: string }> {
+    seq += 1;
+    const call = await http()
+      .post('/api/v1/calls')
+      .auth(dispatcher.token, { type: 'bearer' })
+      .send({
+        callerPhone: `+7701666${String(seq).padStart(4, '0')}`,
+        districtId: yesil,
+        address: `пр. Сроков ${seq}-${Date.now() % 1e5}`,
+      });
+    const res = await http()
+      .post('/api/v1/protective-orders')
+      .auth(inspector.token, { type: 'bearer' })
+      .send({
+        incidentId: call.body.incidentId,
+        offender: { iin: iin('810202'), fullName: 'Offender Srokov' },
+        victim: { fullName: `Victim ${seq}` },
+        issuedAt: clock.now().toISOString(),
+        prohibitions: ['no contact'],
+        victimOpinion: 'agrees',
+      });
+    expect([res.status, res.body]).toEqual([201, expect.anything()]);
+    return { id: res.body.id, incidentId: call.body.incidentId };
+  }
+
+  const alertsOf = async (user: User, subjectId: string) => {
+    const res = await http()
+      .get('/api/v1/alerts')
+      .query({ limit: 500 })
+      .auth(user.token, { type: 'bearer' });
+    expect(res.status).toBe(200);
+    return (
+      res.body as Array<{ id: string; kind: string; subject: { id: string }; status: string }>
+    ).filter((a) => a.subject.id === subjectId);
+  };
+
+  it('raises order_not_served after the policy hours, once, and escalates it when nobody acknowledges', async () => {
+    clock.set('2027-03-01T05:00:00.000Z');
+    const o = await order();
+    clock.advance(24 * HOUR - 1000);
+    await fireAll();
+    expect(await alertsOf(inspector, o.id)).toEqual([]);
+    clock.advance(1000);
+    await fireAll();
+    await fireAll();
+    const alerts = await alertsOf(inspector, o.id);
+    expect(alerts.map((a) => [a.kind, a.status])).toEqual([['order_not_served', 'open']]);
+    expect(await alertsOf(almatyInspector, o.id)).toEqual([]);
+
+    // Five minutes unacknowledged: the duty supervisor gets an escalation.
+    clock.advance(300_000);
+    await fireAll();
+    const sup = await http()
+      .get('/api/v1/alerts')
+      .query({ kind: 'alert_unacknowledged' })
+      .auth(supervisor.token, { type: 'bearer' });
+    expect((sup.body as Array<{ subject: { id: string } }>).map((a) => a.subject.id)).toContain(
+      alerts[0].id,
+    );
+  });
+
+  it('acknowledging an alert cancels its escalation', async () => {
+    clock.set('2027-04-01T05:00:00.000Z');
+    const o = await order();
+    clock.advance(24 * HOUR);
+    await fireAll();
+    const [alert] = await alertsOf(inspector, o.id);
+    const ack = await http()
+      .post(`/api/v1/alerts/${alert.id}/ack`)
+      .auth(inspector.token, { type: 'bearer' });
+    expect(ack.status).toBe(200);
+    expect(ack.body.status).toBe('acknowledged');
+    clock.advance(600_000);
+    await fireAll();
+    const [row] = await app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM alerts WHERE subject_id = $1`, [alert.id]);
+    expect(row.n).toBe(0);
+    const foreign = await http()
+      .post(`/api/v1/alerts/${alert.id}/ack`)
+      .auth(almatyInspector.token, { type: 'bearer' });
+    expect(foreign.status).toBe(404);
+  });
+
+  it('a served order warns before its end, then expires by itself with an event on its stream', async () => {
+    clock.set('2027-05-01T05:00:00.000Z');
+    const o = await order();
+    await http()
+      .post(`/api/v1/protective-orders/${o.id}/serve`)
+      .auth(inspector.token, { type: 'bearer' })
+      .send({ servedAt: clock.now().toISOString() });
+    const deadlines = await http()
+      .get('/api/v1/deadlines')
+      .query({ subjectId: o.id })
+      .auth(inspector.token, { type: 'bearer' });
+    const byKind = Object.fromEntries(
+      (
+        deadlines.body as Array<{
+          kind: string;
+          state: string;
+          dueAt: string;
+          subject: { id: string };
+          rule: { key: string; citation?: string };
+        }>
+      )
+        .filter((d) => d.subject.id === o.id)
+        .map((d) => [d.kind, d]),
+    );
+    expect(byKind.order_not_served.state).toBe('cancelled');
+    expect(byKind.order_expired).toMatchObject({
+      state: 'pending',
+      dueAt: '2027-05-31T19:00:00.000Z',
+    });
+    expect(byKind.order_expiring).toMatchObject({
+      dueAt: '2027-05-28T19:00:00.000Z',
+      rule: { key: 'alert.orderExpiringLeadHours' },
+    });
+    expect(byKind.order_expiring.rule.citation).toMatch(/Service policy/);
+
+    clock.set('2027-05-28T19:00:00.000Z');
+    await fireAll();
+    expect((await alertsOf(inspector, o.id)).map((a) => a.kind)).toContain('order_expiring');
+    clock.set('2027-05-31T19:00:00.000Z');
+    await fireAll();
+    expect((await alertsOf(inspector, o.id)).map((a) => a.kind)).toContain('order_expired');
+    const db = app.get(DataSource);
+    const [row] = await db.query(`SELECT status FROM protective_orders WHERE id = $1`, [o.id]);
+    expect(row.status).toBe('expired');
+    const events = await db.query(
+      `SELECT type FROM events WHERE stream_id = $1 ORDER BY stream_version`,
+      [o.id],
+    );
+    expect(events.map((e: { type: string }) => e.type)).toEqual([
+      'ProtectiveOrderIssued',
+      'ProtectiveOrderServed',
+      'ProtectiveOrderExpired',
+    ]);
+  });
+
+  it('revoking an order cancels its pending alerts', async () => {
+    clock.set('2027-06-01T05:00:00.000Z');
+    const o = await order();
+    await http()
+      .post(`/api/v1/protective-orders/${o.id}/revoke`)
+      .auth(inspector.token, { type: 'bearer' })
+      .send({ reason: 'replaced by a court order' });
+    clock.advance(40 * 24 * HOUR);
+    await fireAll();
+    expect(await alertsOf(inspector, o.id)).toEqual([]);
+    const [row] = await app
+      .get(DataSource)
+      .query(
+        `SELECT count(*)::int AS n FROM deadlines WHERE subject_id = $1 AND state = 'pending'`,
+        [o.id],
+      );
+    expect(row.n).toBe(0);
+  });
+
+  it('warns before an arrested offender is released, and when he is', async () => {
+    clock.set('2027-07-01T05:00:00.000Z');
+    const o = await order();
+    const arrest = await http()
+      .post('/api/v1/arrests')
+      .auth(inspector.token, { type: 'bearer' })
+      .send({
+        incidentId: o.incidentId,
+        offenderIin: iin('820303'),
+        courtDecisionRef: 'D-1',
+        days: 3,
+        startsAt: clock.now().toISOString(),
+      });
+    expect(arrest.status).toBe(201);
+    clock.advance(48 * HOUR);
+    await fireAll();
+    expect((await alertsOf(inspector, arrest.body.id)).map((a) => a.kind)).toEqual([
+      'arrest_release_upcoming',
+    ]);
+    clock.advance(24 * HOUR);
+    await fireAll();
+    expect((await alertsOf(inspector, arrest.body.id)).map((a) => a.kind).sort()).toEqual([
+      'arrest_release_upcoming',
+      'offender_released',
+    ]);
+  });
+
+  it('two runners racing on one database fire each deadline once', async () => {
+    clock.set('2027-08-01T05:00:00.000Z');
+    const orders = await Promise.all(Array.from({ length: 10 }, () => order()));
+    // A second instance in this process stays open until the end: closing it would close the
+    // data source the first one shares through TypeORM's registry of default data sources.
+    other = await createTestApp({ clock });
+    {
+      clock.advance(24 * HOUR);
+      await Promise.all([
+        fireAll(),
+        fireAll(other.get(DeadlineRunner)),
+        fireAll(),
+        fireAll(other.get(DeadlineRunner)),
+      ]);
+      const [row] = await app
+        .get(DataSource)
+        .query(
+          `SELECT count(*)::int AS n, count(DISTINCT subject_id)::int AS d FROM alerts WHERE subject_id = ANY($1::uuid[])`,
+          [orders.map((o) => o.id)],
+        );
+      expect(row).toEqual({ n: 10, d: 10 });
+    }
+  });
+
+  it('a runner that dies holding claimed deadlines loses nothing: the next poll fires them at once', async () => {
+    clock.set('2027-09-01T05:00:00.000Z');
+    const o = await order();
+    clock.advance(24 * HOUR);
+    // A worker claims the due row and dies before committing (its connection is cut).
+    const dying = new Client({ connectionString: testDatabaseUrl() });
+    await dying.connect();
+    dying.on('error', () => undefined);
+    await dying.query('BEGIN');
+    const claimed = await dying.query(
+      `SELECT id FROM deadlines WHERE subject_id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED`,
+      [o.id],
+    );
+    expect(claimed.rowCount).toBe(1);
+    // While it holds the row, others skip it rather than wait or fire it twice.
+    await fireAll();
+    expect(await alertsOf(inspector, o.id)).toEqual([]);
+    const admin = new Client({ connectionString: testDatabaseUrl() });
+    await admin.connect();
+    await admin.query(`SELECT pg_terminate_backend($1)`, [
+      (dying as unknown as { processID: number }).processID,
+    ]);
+    await admin.end();
+    dying.on('error', () => undefined);
+    await fireAll();
+    expect((await alertsOf(inspector, o.id)).map((a) => a.kind)).toEqual(['order_not_served']);
+  });
+});

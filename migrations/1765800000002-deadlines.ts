@@ -27,7 +27,9 @@ export class Deadlines1765800000002 implements MigrationInterface {
         CONSTRAINT deadlines_once UNIQUE (kind, subject_id, due_at)
       )`);
     // The firing loop reads the head of this index: only pending rows, by due time.
-    await q.query(`CREATE INDEX deadlines_pending_due ON deadlines (due_at) WHERE state = 'pending'`);
+    await q.query(
+      `CREATE INDEX deadlines_pending_due ON deadlines (due_at) WHERE state = 'pending'`,
+    );
     await q.query(`CREATE INDEX deadlines_subject ON deadlines (subject_id)`);
 
     await q.query(`

@@ -5,6 +5,7 @@ import { Idempotency1764100000000 } from './1764100000000-idempotency';
 import { EnforcementRuleSets1765800000000 } from './1765800000000-enforcement-rule-sets';
 import { Enforcement1765800000001 } from './1765800000001-enforcement';
 import { Deadlines1765800000002 } from './1765800000002-deadlines';
+import { LogRetention1765800000003 } from './1765800000003-log-retention';
 
 /** Every migration, in order. Listed explicitly so build, run and Jest (ESM) load the same set. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   EnforcementRuleSets1765800000000,
   Enforcement1765800000001,
   Deadlines1765800000002,
+  LogRetention1765800000003,
 ];

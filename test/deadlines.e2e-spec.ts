@@ -292,4 +292,47 @@ describe('deadlines and alerts', () => {
     await fireAll();
     expect((await alertsOf(inspector, o.id)).map((a) => a.kind)).toEqual(['order_not_served']);
   });
+
+  it('housekeeping forgets idempotency keys after a day, once per cluster', async () => {
+    clock.set('2027-10-01T05:00:00.000Z');
+    const db = app.get(DataSource);
+    const insert = (key: string, at: string) =>
+      db.query(
+        `INSERT INTO idempotency_keys (user_id, key, method, path, request_sha256, response, created_at)
+         VALUES ($1, $2, 'POST', '/x', repeat('0', 64), '{}', $3)`,
+        [inspector.id, key, at],
+      );
+    const old = `old-${Date.now()}`;
+    const fresh = `fresh-${Date.now()}`;
+    await insert(old, '2027-09-30T04:59:00.000Z');
+    await insert(fresh, '2027-09-30T05:01:00.000Z');
+    const runs = await Promise.all([
+      app.get(DeadlineRunner).housekeep(),
+      other!.get(DeadlineRunner).housekeep(),
+    ]);
+    expect(runs.filter((r) => r !== null).length).toBeGreaterThanOrEqual(1);
+    const keys = await db.query(`SELECT key FROM idempotency_keys WHERE key = ANY($1)`, [
+      [old, fresh],
+    ]);
+    expect(keys.map((k: { key: string }) => k.key)).toEqual([fresh]);
+  });
+
+  it('the database keeps audit, access and logon logs unchanged for at least 365 days', async () => {
+    const db = app.get(DataSource);
+    const o = await order(); // audited write
+    await http()
+      .get(`/api/v1/incidents/${o.incidentId}`)
+      .auth(dispatcher.token, { type: 'bearer' }); // access-logged read
+    for (const table of ['audit_log', 'access_log', 'login_attempts']) {
+      const [before] = await db.query(`SELECT count(*)::int AS n FROM ${table}`);
+      expect([table, before.n > 0]).toEqual([table, true]);
+      await expect(db.query(`DELETE FROM ${table}`)).rejects.toThrow(
+        /kept unchanged for at least 365 days/,
+      );
+      await expect(db.query(`UPDATE ${table} SET at = at`)).rejects.toThrow(/at least 365 days/);
+      await expect(db.query(`TRUNCATE ${table} CASCADE`)).rejects.toThrow(/at least 365 days/);
+      const [after] = await db.query(`SELECT count(*)::int AS n FROM ${table}`);
+      expect(after.n).toBe(before.n);
+    }
+  });
 });

@@ -34,6 +34,11 @@ const STILL_DUE: Record<AlertKind, string> = {
   alert_unacknowledged: `SELECT EXISTS (SELECT 1 FROM alerts WHERE id = $1 AND status = 'open')`,
 };
 
+/** How often housekeeping runs (once per cluster each time: an advisory lock elects one worker). */
+const HOUSEKEEPING_EVERY_MS = 3_600_000;
+/** A retried write is answered from its stored result for a day; older keys are forgotten. */
+const IDEMPOTENCY_KEY_TTL_HOURS = 24;
+
 export interface FireResult {
   claimed: number;
   fired: number;
@@ -52,6 +57,7 @@ export class DeadlineRunner implements OnApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
   private stopped = true;
+  private lastHousekeeping = 0;
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -68,6 +74,10 @@ export class DeadlineRunner implements OnApplicationShutdown {
       if (this.stopped) return;
       let delay = pollMs;
       try {
+        if (Date.now() - this.lastHousekeeping >= HOUSEKEEPING_EVERY_MS) {
+          this.lastHousekeeping = Date.now();
+          await this.housekeep();
+        }
         this.running = this.fireDue(batch);
         const result = (await this.running) as FireResult;
         if (result.claimed === batch) delay = 0;
@@ -95,6 +105,28 @@ export class DeadlineRunner implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.stop();
+  }
+
+  /**
+   * Expires idempotency keys. Audit, access and logon logs are never deleted here: the database
+   * refuses to delete any row younger than 365 days (migration LogRetention).
+   */
+  async housekeep(): Promise<{ idempotencyKeysExpired: number } | null> {
+    const now = this.clock.now();
+    return this.uow.run(async (tx) => {
+      const [lock] = (await tx.query(
+        `SELECT pg_try_advisory_xact_lock(hashtext('qorgau:housekeeping')) AS got`,
+      )) as Array<{ got: boolean }>;
+      if (!lock.got) return null;
+      const expired = await rowsOf<{ user_id: string }>(
+        tx,
+        `DELETE FROM idempotency_keys WHERE created_at < $1::timestamptz - make_interval(hours => $2) RETURNING user_id`,
+        [now, IDEMPOTENCY_KEY_TTL_HOURS],
+      );
+      if (expired.length > 0)
+        this.logger.log({ count: expired.length }, 'idempotency keys expired');
+      return { idempotencyKeysExpired: expired.length };
+    });
   }
 
   /** One batch of due deadlines, in one transaction. */

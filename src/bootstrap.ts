@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger as Pino } from 'pino';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { PinoNestLogger } from './common/logger';
+import { completeOpenApiDocument, ErrorBodyDto } from './common/openapi';
 import { createValidationPipe } from './common/validation';
 import { type Runtime } from './config/runtime';
 import { MetricsService } from './modules/operations/metrics.service';
@@ -58,7 +59,9 @@ export async function createApp(
       .setVersion('1')
       .addBearerAuth()
       .build(),
+    { extraModels: [ErrorBodyDto] },
   );
+  completeOpenApiDocument(app, document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }

@@ -139,7 +139,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const request = ctx.getRequest<FastifyRequest>();
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500) {
+    // A DomainError is a deliberate, expected refusal (e.g. 503 INTAKE_NOT_CONFIGURED): no stack.
+    if (body.statusCode >= 500 && !(exception instanceof DomainError)) {
       // Stack and class only: driver messages can quote the values of a failed statement.
       const e = exception as Error;
       this.logger.error(

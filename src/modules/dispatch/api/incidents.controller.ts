@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Clock } from '@app/kz';
 import type { FastifyRequest } from 'fastify';
 import { CurrentUser, Roles } from '../../../common/auth.decorators';
@@ -31,6 +31,15 @@ import {
   CloseIncidentRequestDto,
   RiskAssessmentRequestDto,
 } from './dispatch.dto';
+import { ApiEndpoint } from '../../../common/openapi';
+import {
+  AssignDistrictResponseDto,
+  AssignmentResponseDto,
+  CloseIncidentResponseDto,
+  IncidentResponseDto,
+  RecommendationResponseDto,
+  RiskAssessmentResponseDto,
+} from './dispatch.response.dto';
 
 export const uuidParam = new ParseUUIDPipe({
   exceptionFactory: () => DomainError.validation('id', 'isUuid', 'id must be a UUID'),
@@ -50,7 +59,11 @@ export class IncidentsController {
   /** The incident, its timeline and history. Reads are logged; other districts' incidents are 403. */
   @Get(':id')
   @Roles('dispatcher', 'inspector', 'supervisor', 'prosecutor')
-  @ApiOkResponse({ description: 'Incident with timeline and history' })
+  @ApiEndpoint({
+    summary: 'An incident with its timeline and history (the read is logged)',
+    ok: { type: IncidentResponseDto },
+    errors: [404],
+  })
   async get(
     @Param('id', uuidParam) id: string,
     @CurrentUser() user: Principal,
@@ -74,9 +87,10 @@ export class IncidentsController {
 
   @Get(':id/recommendations')
   @Roles('dispatcher', 'supervisor')
-  @ApiOkResponse({
-    description:
-      '[{unitId, callSign, districtId, distanceMeters, locationAgeSeconds, eligible, reason}]',
+  @ApiEndpoint({
+    summary: 'Crews to send, nearest first; ineligible ones with the reason',
+    ok: { type: RecommendationResponseDto, isArray: true },
+    errors: [404],
   })
   recommendations(
     @Param('id', uuidParam) id: string,
@@ -88,7 +102,11 @@ export class IncidentsController {
   /** 201 {assignmentId}; 409 UNIT_NOT_AVAILABLE when the crew is taken (of racing dispatchers, one wins). */
   @Post(':id/assignments')
   @Roles('dispatcher', 'supervisor')
-  @ApiCreatedResponse({ description: '{assignmentId, incidentId, unitId, status, assignedAt, …}' })
+  @ApiEndpoint({
+    summary: 'Send a crew to the incident',
+    ok: { status: 201, type: AssignmentResponseDto },
+    errors: [404, [409, 'UNIT_NOT_AVAILABLE, INCIDENT_CLOSED or IDEMPOTENCY_KEY_REUSED'], 422],
+  })
   assign(
     @Param('id', uuidParam) id: string,
     @Body() body: AssignRequestDto,
@@ -103,7 +121,11 @@ export class IncidentsController {
   @Post(':id/district')
   @HttpCode(200)
   @Roles('supervisor')
-  @ApiOkResponse({ description: '{id, districtId}' })
+  @ApiEndpoint({
+    summary: 'Route an incident without a district to one of yours',
+    ok: { type: AssignDistrictResponseDto },
+    errors: [404, 409],
+  })
   assignDistrict(
     @Param('id', uuidParam) id: string,
     @Body() body: AssignDistrictRequestDto,
@@ -115,7 +137,11 @@ export class IncidentsController {
   @Post(':id/close')
   @HttpCode(200)
   @Roles('dispatcher', 'supervisor', 'inspector')
-  @ApiOkResponse({ description: '{id, status: "closed", disposition}' })
+  @ApiEndpoint({
+    summary: 'Close the incident with a disposition',
+    ok: { type: CloseIncidentResponseDto },
+    errors: [404, 409, 422],
+  })
   close(
     @Param('id', uuidParam) id: string,
     @Body() body: CloseIncidentRequestDto,
@@ -128,7 +154,11 @@ export class IncidentsController {
   @Post(':id/risk-assessment')
   @HttpCode(200)
   @Roles('dispatcher', 'inspector')
-  @ApiOkResponse({ description: '{priority, riskLevel, reasons, coded, contactPolicy}' })
+  @ApiEndpoint({
+    summary: 'Re-score the incident with new risk answers and re-queue it',
+    ok: { type: RiskAssessmentResponseDto },
+    errors: [404, 409],
+  })
   async assess(
     @Param('id', uuidParam) id: string,
     @Body() body: RiskAssessmentRequestDto,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../../../common/auth.decorators';
 import { DomainError } from '../../../common/domain-error';
 import type { Actor } from '../../../common/roles';
@@ -11,6 +11,7 @@ import { ListUsersQuery } from '../application/queries/list-users/list-users.que
 import type { UserView } from '../application/tokens';
 import { CreateUserRequestDto, UpdateUserRequestDto } from './user.request.dto';
 import { UserResponseDto } from './user.response.dto';
+import { ApiEndpoint } from '../../../common/openapi';
 
 const uuidPipe = new ParseUUIDPipe({
   exceptionFactory: () => DomainError.validation('id', 'isUuid', 'id must be a UUID'),
@@ -27,7 +28,11 @@ export class UsersController {
   ) {}
 
   @Post()
-  @ApiCreatedResponse({ type: UserResponseDto })
+  @ApiEndpoint({
+    summary: 'Create a user with a role and districts',
+    ok: { status: 201, type: UserResponseDto },
+    errors: [[409, 'USERNAME_TAKEN or IDEMPOTENCY_KEY_REUSED']],
+  })
   create(@Body() body: CreateUserRequestDto, @CurrentActor() actor: Actor): Promise<UserView> {
     return this.commands.execute(
       new CreateUserCommand(actor, body.username, body.password, body.role, body.districtIds),
@@ -35,19 +40,23 @@ export class UsersController {
   }
 
   @Get()
-  @ApiOkResponse({ type: [UserResponseDto] })
+  @ApiEndpoint({ summary: 'All users', ok: { type: UserResponseDto, isArray: true } })
   list(): Promise<UserView[]> {
     return this.queries.execute(new ListUsersQuery());
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: UserResponseDto })
+  @ApiEndpoint({ summary: 'One user', ok: { type: UserResponseDto }, errors: [404] })
   get(@Param('id', uuidPipe) id: string): Promise<UserView> {
     return this.queries.execute(new GetUserQuery(id));
   }
 
   @Patch(':id')
-  @ApiOkResponse({ type: UserResponseDto })
+  @ApiEndpoint({
+    summary: 'Change a user’s role, districts, password or disabled flag',
+    ok: { type: UserResponseDto },
+    errors: [404],
+  })
   update(
     @Param('id', uuidPipe) id: string,
     @Body() body: UpdateUserRequestDto,

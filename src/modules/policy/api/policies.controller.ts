@@ -1,8 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiTags } from '@nestjs/swagger';
 import { UnitOfWork } from '@app/persistence';
 import { AnyRole } from '../../../common/auth.decorators';
 import { RuleSetRepository } from '../application/rule-set.repository';
+import { ApiEndpoint } from '../../../common/openapi';
+import { PolicyResponseDto, RuleValueDto } from './policy.response.dto';
 
 @ApiTags('policy')
 @ApiBearerAuth()
@@ -16,9 +18,11 @@ export class PoliciesController {
   /** Every rule set, its validity and each value with its citation. */
   @Get()
   @AnyRole()
-  @ApiOkResponse({
-    description: '[{id, kind, version, validFrom, validTo, values:{key:{value, unit, citation}}}]',
+  @ApiEndpoint({
+    summary: 'Every rule set, its validity and each value with its citation',
+    ok: { type: PolicyResponseDto, isArray: true },
   })
+  @ApiExtraModels(RuleValueDto)
   async list() {
     const sets = await this.ruleSets.list(this.uow.manager());
     return sets.map((s) => ({

@@ -1,6 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AnyRole, CurrentUser, Public } from '../../../common/auth.decorators';
 import type { Principal } from '../../../common/roles';
@@ -20,6 +27,15 @@ export class AuthController {
   @ApiUnauthorizedResponse({
     description:
       'INVALID_CREDENTIALS: the same answer for unknown users, wrong passwords and locked accounts',
+  })
+  @ApiTooManyRequestsResponse({
+    description:
+      'RATE_LIMITED with Retry-After: a failed login from an address past its failure limit. ' +
+      'Correct credentials from that address are still checked and accepted.',
+  })
+  @ApiServiceUnavailableResponse({
+    description:
+      'LOGIN_BUSY with Retry-After: every password-check slot and queue place is taken; refused at once',
   })
   login(@Body() body: LoginRequestDto, @Req() request: FastifyRequest): Promise<LoginResult> {
     const agent = request.headers['user-agent'];

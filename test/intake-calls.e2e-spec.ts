@@ -268,6 +268,63 @@ describe('intake: 102 calls, passphrases, people and incidents', () => {
     });
   });
 
+  describe('caller numbers: withheld, payphones, landlines, abroad', () => {
+    const getCall = (id: string) =>
+      http().get(`/api/v1/calls/${id}`).auth(dispatcher.token, { type: 'bearer' });
+    const noNumber = (body: Record<string, unknown>) =>
+      http()
+        .post('/api/v1/calls')
+        .auth(dispatcher.token, { type: 'bearer' })
+        .send({ districtId: yesil, address: address(), ...body });
+
+    it.each([
+      ['absent (withheld)', {}],
+      ['null (payphone, no SIM)', { callerPhone: null }],
+    ])('registers a call whose number is %s', async (_label, body) => {
+      const res = await noNumber(body);
+      expect(res.status).toBe(201);
+      expect(res.body.contactPolicy).toBe('normal');
+      const call = await getCall(res.body.id);
+      expect(call.status).toBe(200);
+      expect(call.body.callerPhone).toBeNull();
+    });
+
+    it('keeps a coded call without a number silent, P1', async () => {
+      const res = await noNumber({ callerPhone: null, coded: true });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ coded: true, contactPolicy: 'silent', priority: 1 });
+    });
+
+    it('never links calls without a number to each other', async () => {
+      await noNumber({});
+      await noNumber({ callerPhone: null });
+      const third = await noNumber({});
+      const incident = await http()
+        .get(`/api/v1/incidents/${third.body.incidentId}`)
+        .auth(dispatcher.token, { type: 'bearer' });
+      expect(incident.status).toBe(200);
+      expect(incident.body.history.priorIncidents12m).toBe(0);
+    });
+
+    it.each([
+      ['an Almaty landline', '+7 727 555 0301', '+77275550301'],
+      ['an Almaty landline dialled nationally', '8 (727) 555-03-01', '+77275550301'],
+      ['an Astana landline', '8 7172 12 34 56', '+77172123456'],
+      ['a Kazakh mobile', '+7 701 234 56 78', '+77012345678'],
+      ['a foreign mobile', '+998 90 123 45 67', '+998901234567'],
+    ])('accepts %s and stores it in E.164', async (_label, raw, e164) => {
+      const res = await postCall({ callerPhone: raw });
+      expect(res.status).toBe(201);
+      expect((await getCall(res.body.id)).body.callerPhone).toBe(e164);
+    });
+
+    it('refuses an empty number: absent or null says "no number"', async () => {
+      const res = await postCall({ callerPhone: '' });
+      expect(res.status).toBe(400);
+      expect(res.body.details.map((d: { field: string }) => d.field)).toContain('callerPhone');
+    });
+  });
+
   describe('people and history', () => {
     it('links calls at the same address (written differently) and shows history', async () => {
       const street = `Абая ${Date.now() % 100000}`;

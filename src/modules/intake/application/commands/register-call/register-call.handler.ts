@@ -55,8 +55,9 @@ export class RegisterCallHandler implements ICommandHandler<
         'answeredAt is before receivedAt',
       );
     }
-    const callerPhone = normalizePhone(call.callerPhone);
-    if (!callerPhone)
+    // Withheld, payphone or no SIM: no number, and nothing may ever call or text it back.
+    const callerPhone = call.callerPhone == null ? null : normalizePhone(call.callerPhone);
+    if (call.callerPhone != null && !callerPhone)
       throw DomainError.validation(
         'callerPhone',
         'PHONE_INVALID',

@@ -358,6 +358,44 @@ describe('intake: 102 calls, passphrases, people and incidents', () => {
       expect(incident.body.history.priorIncidents12m).toBe(1);
     });
 
+    it('counts earlier incidents of the named offender and victim, wherever and whoever called', async () => {
+      const offenderIin = '850315300128';
+      const victimIin = '900512400127';
+      const getIncident = (id: string) =>
+        http().get(`/api/v1/incidents/${id}`).auth(dispatcher.token, { type: 'bearer' });
+      // Three calls at three addresses from three numbers: only the people link them.
+      await postCall({ offender: { iin: offenderIin, fullName: 'Ерлан Тестов' } });
+      const second = await postCall({
+        districtId: nura,
+        offender: { iin: offenderIin },
+        victim: { iin: victimIin, fullName: 'Айгуль Тестова' },
+      });
+      expect(second.status).toBe(201);
+      expect(second.body.reasons).toContain(
+        '1 earlier incident in the last 12 months: 1 involving the named offender.',
+      );
+      expect((await getIncident(second.body.incidentId)).body.history.priorIncidents12m).toBe(1);
+      // The victim alone, then both at the second call's address: each incident counted once.
+      const third = await postCall({ victim: { iin: victimIin } });
+      expect(third.body.reasons).toContain(
+        '1 earlier incident in the last 12 months: 1 involving the named victim.',
+      );
+      const fourth = await postCall({
+        callerPhone: null,
+        offender: { iin: offenderIin },
+        victim: { iin: victimIin },
+      });
+      expect(fourth.body.reasons).toContain(
+        '3 earlier incidents in the last 12 months: 2 involving the named offender, 2 involving the named victim.',
+      );
+      const incident = await getIncident(fourth.body.incidentId);
+      expect(incident.body.history).toEqual({
+        priorIncidents12m: 3,
+        activeProtectiveOrders: 0,
+        priorArrests: 0,
+      });
+    });
+
     it('finds a person by IIN across calls, and logs who looked', async () => {
       const iin = '791028302728';
       const one = await postCall({

@@ -86,6 +86,33 @@ describe('intake: signed qamqor.gov.kz reports', () => {
     expect(people.map((p: { role: string }) => p.role)).toEqual(['applicant', 'offender']);
   });
 
+  it('counts earlier incidents of the named offender in a report from another applicant and address', async () => {
+    const offender = { iin: '760704300123', fullName: 'Тестов Болат' };
+    const first = await sendOne(
+      report({
+        address: 'г. Астана, ул. Сыганак 10, кв. 3',
+        applicant: { fullName: 'Первая Заявительница', phone: '+7 701 555 12 01' },
+        offender,
+      }),
+    );
+    expect(first.status).toBe(201);
+    const second = await sendOne(
+      report({
+        address: 'г. Астана, пр. Туран 55, кв. 90',
+        applicant: { fullName: 'Вторая Заявительница', phone: '+7 701 555 12 02' },
+        offender: { iin: offender.iin },
+      }),
+    );
+    expect(second.status).toBe(201);
+    const incident = await http()
+      .get(`/api/v1/incidents/${second.body.incidentId}`)
+      .auth(supervisor.token, { type: 'bearer' });
+    expect(incident.body.history.priorIncidents12m).toBe(1);
+    expect(incident.body.reasons).toContain(
+      '1 earlier incident in the last 12 months: 1 involving the named offender.',
+    );
+  });
+
   it('routes a report that names no district: supervisors see it, queue it and assign a district', async () => {
     const res = await sendOne(report({ districtId: undefined }));
     expect(res.status).toBe(201);

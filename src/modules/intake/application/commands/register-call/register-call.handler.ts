@@ -80,7 +80,10 @@ export class RegisterCallHandler implements ICommandHandler<
 
     return this.uow.run(async (tx) => {
       const history = await this.queries.execute<HistorySignalsQuery, HistorySignals>(
-        new HistorySignalsQuery(null, addressNorm, callerPhone, receivedAt),
+        new HistorySignalsQuery(null, addressNorm, callerPhone, receivedAt, [
+          { role: 'victim', ...victim },
+          { role: 'offender', ...offender },
+        ]),
       );
       const assessment = await this.triage.assess(tx, receivedAt, answers, history, { coded });
       await this.events.append(tx, { id: incidentId, type: INCIDENT_STREAM }, [

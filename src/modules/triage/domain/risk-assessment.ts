@@ -110,7 +110,6 @@ export function assessRisk(
   }
   if (history.priorIncidents12m > 0) {
     const many = history.priorIncidents12m >= rules.number('threshold.priorIncidents12mMany');
-    const n = history.priorIncidents12m;
     weighted.push({
       points: rules.number(many ? 'weight.priorIncidents12mMany' : 'weight.priorIncidents12m'),
       reason: priorIncidentsReason(history),

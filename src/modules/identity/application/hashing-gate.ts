@@ -14,13 +14,16 @@ export class HashingGate {
   ) {}
 
   /**
-   * Runs `work` in a slot. `mayQueue: false` takes only a free slot (for attempts already under
-   * suspicion, so they cannot fill the queue others wait in). Returns `{ ran: false }` when refused.
+   * Runs `work` in a slot. `mayQueue: false` is for attempts already under suspicion: they take
+   * only a free slot, never the last one (when there are several), and never wait — so they
+   * cannot fill the queue others wait in, and a freed slot goes to a waiting login first.
+   * Returns `{ ran: false }` when refused.
    */
   async run<T>(
     work: () => Promise<T>,
     mayQueue: boolean,
   ): Promise<{ ran: true; value: T } | { ran: false }> {
+    if (!mayQueue && this.active >= Math.max(1, this.slots - 1)) return { ran: false };
     if (this.active >= this.slots) {
       if (!mayQueue || this.waiting.length >= this.queueLength) return { ran: false };
       // The releasing caller hands its slot over, so `active` stays counted.

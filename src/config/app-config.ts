@@ -101,7 +101,7 @@ export class EnvironmentSchema {
   @Max(256)
   LOGIN_HASH_CONCURRENCY?: number;
 
-  /** Logins that may wait for a password check; beyond it login answers 503 at once. Default: = concurrency. */
+  /** Logins that may wait for a password check; beyond it login answers 503 at once. Default: concurrency × 8. */
   @IsOptional()
   @Transform(toInt)
   @IsInt()

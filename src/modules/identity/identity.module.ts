@@ -61,7 +61,9 @@ const commonPasswords = () =>
       inject: [RUNTIME],
       useFactory: (runtime: Runtime) => {
         const slots = runtime.env.LOGIN_HASH_CONCURRENCY ?? availableParallelism() * 2;
-        return new HashingGate(slots, runtime.env.LOGIN_HASH_QUEUE ?? slots);
+        // Eight checks' worth of waiting (about a second here): a shift logging in together
+        // waits briefly; a flood beyond it is refused at once.
+        return new HashingGate(slots, runtime.env.LOGIN_HASH_QUEUE ?? slots * 8);
       },
     },
     {

@@ -396,6 +396,18 @@ describe('intake: 102 calls, passphrases, people and incidents', () => {
       });
     });
 
+    it('knows a victim without an IIN by her phone and name, as the people module does', async () => {
+      const victim = { fullName: 'Салтанат Тестова', phone: phone() };
+      await postCall({ victim });
+      const again = await postCall({ victim: { ...victim, fullName: 'САЛТАНАТ  ТЕСТОВА' } });
+      expect(again.body.reasons).toContain(
+        '1 earlier incident in the last 12 months: 1 involving the named victim.',
+      );
+      // The same phone under another name is another person.
+      const other = await postCall({ victim: { ...victim, fullName: 'Другая Женщина' } });
+      expect(other.body.reasons.join(' ')).not.toMatch(/earlier incident/);
+    });
+
     it('finds a person by IIN across calls, and logs who looked', async () => {
       const iin = '791028302728';
       const one = await postCall({

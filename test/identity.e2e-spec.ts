@@ -149,16 +149,35 @@ describe('identity: login, lockout, users, roles and districts', () => {
       expect((await login(user.username, TEST_PASSWORD)).status).toBe(401);
     });
 
-    it('limits failed logins per address with 429', async () => {
+    it('limits failed logins per address with 429 and Retry-After, never correct credentials', async () => {
       const ip = '10.66.66.66';
-      for (let i = 0; i < 100; i++) await login(uniqueName('ghost'), 'Wrong-Password-123', ip);
-      const res = await login(uniqueName('ghost'), 'Wrong-Password-123', ip);
-      expect(res.status).toBe(429);
-      expect(res.body.code).toBe('RATE_LIMITED');
+      const colleague = await createUser();
+      for (let i = 0; i < 100; i++)
+        expect((await login(uniqueName('ghost'), 'Wrong-Password-123', ip)).status).toBe(401);
+      const unknown = await login(uniqueName('ghost'), 'Wrong-Password-123', ip);
+      const wrong = await login(colleague.username, 'Wrong-Password-123', ip);
+      for (const res of [unknown, wrong]) {
+        expect(res.status).toBe(429);
+        expect(res.body).toEqual({
+          statusCode: 429,
+          code: 'RATE_LIMITED',
+          message: 'Too many failed logins from this address; try again later',
+        });
+        // The throttle ends when the oldest of the last 100 failures leaves the 15-minute window.
+        expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(15 * 60);
+      }
+      // A whole dispatch centre works from behind one address: the right password gets in.
+      const ok = await login(colleague.username, TEST_PASSWORD, ip);
+      expect(ok.status).toBe(200);
+      expect(ok.body.user.id).toBe(colleague.id);
       // another address is unaffected
       const user = await createUser();
       expect((await login(user.username, TEST_PASSWORD, '10.66.66.67')).status).toBe(200);
-    }, 120_000);
+      expect((await login(uniqueName('ghost'), 'Wrong-Password-123', '10.66.66.67')).status).toBe(
+        401,
+      );
+    }, 180_000);
   });
 
   describe('deny by default and roles', () => {

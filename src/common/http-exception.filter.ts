@@ -130,6 +130,15 @@ export function toErrorBody(exception: unknown): ErrorBody {
   };
 }
 
+/** API.md: every 429 and 503 says when to try again. */
+const DEFAULT_RETRY_AFTER_SECONDS: Record<number, number> = { 429: 60, 503: 5 };
+
+function retryAfterSecondsOf(exception: unknown, status: number): number | undefined {
+  const given = exception instanceof DomainError ? exception.retryAfterSeconds : undefined;
+  if (given !== undefined) return Math.max(1, Math.ceil(given));
+  return DEFAULT_RETRY_AFTER_SECONDS[status];
+}
+
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');
@@ -153,6 +162,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       );
     }
     if (reply.sent) return;
+    const retryAfter = retryAfterSecondsOf(exception, body.statusCode);
+    if (retryAfter !== undefined) void reply.header('Retry-After', String(retryAfter));
     void reply.status(body.statusCode).send(body);
   }
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -12,6 +13,7 @@ import { UsersController } from './api/users.controller';
 import { CreateUserHandler } from './application/commands/create-user/create-user.handler';
 import { LoginHandler } from './application/commands/login/login.handler';
 import { UpdateUserHandler } from './application/commands/update-user/update-user.handler';
+import { HashingGate } from './application/hashing-gate';
 import { PasswordHasher } from './application/ports/password-hasher';
 import { UserRepository } from './application/ports/user.repository';
 import { GetUserHandler } from './application/queries/get-user/get-user.handler';
@@ -54,6 +56,16 @@ const commonPasswords = () =>
     { provide: PasswordHasher, useClass: Argon2PasswordHasher },
     { provide: PasswordPolicy, useFactory: () => new PasswordPolicy(commonPasswords()) },
     { provide: LOCKOUT_POLICY, useValue: DEFAULT_LOCKOUT_POLICY },
+    {
+      provide: HashingGate,
+      inject: [RUNTIME],
+      useFactory: (runtime: Runtime) => {
+        const slots = runtime.env.LOGIN_HASH_CONCURRENCY ?? availableParallelism() * 2;
+        // Eight checks' worth of waiting (about a second here): a shift logging in together
+        // waits briefly; a flood beyond it is refused at once.
+        return new HashingGate(slots, runtime.env.LOGIN_HASH_QUEUE ?? slots * 8);
+      },
+    },
     {
       provide: TokenIssuer,
       inject: [JwtService, RUNTIME],

@@ -25,7 +25,15 @@ export class AuthController {
         401,
         'INVALID_CREDENTIALS: the same answer for unknown users, wrong passwords and locked accounts',
       ],
-      [429, 'RATE_LIMITED: too many failed logins from this address'],
+      [
+        429,
+        'RATE_LIMITED with Retry-After: a failed login from an address past its failure limit. ' +
+          'Correct credentials from that address are still checked and accepted.',
+      ],
+      [
+        503,
+        'LOGIN_BUSY with Retry-After: every password-check slot and queue place is taken; refused at once',
+      ],
     ],
   })
   login(@Body() body: LoginRequestDto, @Req() request: FastifyRequest): Promise<LoginResult> {

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Clock } from '@app/kz';
 import type { FastifyRequest } from 'fastify';
 import { CurrentUser, Roles } from '../../../common/auth.decorators';
-import { DomainError } from '../../../common/domain-error';
+import { idParam } from '../../../common/id-pipe';
 import { AssignDistrictCommand } from '../application/commands/assign-district/assign-district.command';
 import type { Principal } from '../../../common/roles';
 import { AccessLog, logScopedRead } from '../../audit/application/access-log';
@@ -32,9 +32,8 @@ import {
   RiskAssessmentRequestDto,
 } from './dispatch.dto';
 
-export const uuidParam = new ParseUUIDPipe({
-  exceptionFactory: () => DomainError.validation('id', 'isUuid', 'id must be a UUID'),
-});
+/** The one id pipe (validates and lower-cases); kept under this name for the other controllers. */
+export const uuidParam = idParam;
 
 @ApiTags('incidents')
 @ApiBearerAuth()

@@ -7,6 +7,7 @@ import { CurrentUser, Roles } from '../../../common/auth.decorators';
 import { idParam } from '../../../common/id-pipe';
 import { AssignDistrictCommand } from '../application/commands/assign-district/assign-district.command';
 import type { Principal } from '../../../common/roles';
+import { PersonalData } from '../../../common/personal-data';
 import { AccessLog, logScopedRead } from '../../audit/application/access-log';
 import {
   AssignUnitCommand,
@@ -46,9 +47,10 @@ export class IncidentsController {
     private readonly clock: Clock,
   ) {}
 
-  /** The incident, its timeline and history. Reads are logged; other districts' incidents are 403. */
+  /** The incident, its timeline and history. Reads are logged; other districts' incidents are 404. */
   @Get(':id')
   @Roles('dispatcher', 'inspector', 'supervisor', 'prosecutor')
+  @PersonalData('incident')
   @ApiOkResponse({ description: 'Incident with timeline and history' })
   async get(
     @Param('id', uuidParam) id: string,

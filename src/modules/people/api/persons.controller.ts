@@ -7,6 +7,7 @@ import { Matches } from 'class-validator';
 import { CurrentUser, Roles } from '../../../common/auth.decorators';
 import { DomainError } from '../../../common/domain-error';
 import type { Principal } from '../../../common/roles';
+import { PersonalData } from '../../../common/personal-data';
 import { AccessLog } from '../../audit/application/access-log';
 import {
   GetPersonByIinQuery,
@@ -33,6 +34,7 @@ export class PersonsController {
   /** Every lookup, found or not, is written to the access log before anything is returned. */
   @Get()
   @Roles('dispatcher', 'inspector', 'supervisor', 'prosecutor')
+  @PersonalData('person', 'iin')
   @ApiOkResponse({ description: 'The person with their history in your districts' })
   async byIin(
     @Query() q: PersonLookupDto,

@@ -285,7 +285,7 @@ describe('review regressions', () => {
       expect(
         (await http().get(`/api/v1/calls/${c.body.id}`).auth(dispatcher.token, { type: 'bearer' }))
           .status,
-      ).toBe(403);
+      ).toBe(404);
     });
 
     it('refuses to create a user whose name could never log in, also outside HTTP (user:create)', async () => {

@@ -392,15 +392,21 @@ describe('GET /dispatch/stream: live queue and crew changes on every instance', 
 
   it('ends the stream of a user who is disabled, and applies district changes, at the next heartbeat', async () => {
     const admin = await userWithToken(appA, 'admin', ['AST-YESIL']);
+    const approver = await userWithToken(appA, 'admin', ['AST-YESIL']);
     const watcher = await userWithToken(appA, 'dispatcher', ['AST-YESIL']);
     const moved = await userWithToken(appA, 'dispatcher', ['AST-YESIL']);
     const watching = await open(appB, watcher);
     const movedStream = await open(appB, moved);
     await watching.waitFor((m) => m.comment === 'heartbeat', 2000, 'heartbeat before the change');
-    await request(appA.getHttpServer())
+    // A move adds a district: it needs a second admin (the Yesil part is dropped at once).
+    const move = await request(appA.getHttpServer())
       .patch(`/api/v1/users/${moved.id}`)
       .auth(admin.token, { type: 'bearer' })
       .send({ districtIds: [almaly] })
+      .expect(202);
+    await request(appA.getHttpServer())
+      .post(`/api/v1/users/changes/${move.body.changeId}/approve`)
+      .auth(approver.token, { type: 'bearer' })
       .expect(200);
     await request(appA.getHttpServer())
       .patch(`/api/v1/users/${watcher.id}`)

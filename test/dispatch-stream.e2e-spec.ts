@@ -429,6 +429,24 @@ describe('GET /dispatch/stream: live queue and crew changes on every instance', 
     );
   });
 
+  it('ends the stream of a user whose password another admin reset (their tokens are revoked)', async () => {
+    const admin = await userWithToken(appA, 'admin', ['AST-YESIL']);
+    const approver = await userWithToken(appA, 'admin', ['AST-YESIL']);
+    const user = await userWithToken(appA, 'dispatcher', ['AST-YESIL']);
+    const stream = await open(appB, user);
+    await stream.waitFor((m) => m.comment === 'heartbeat', 2000, 'heartbeat before the reset');
+    const reset = await request(appA.getHttpServer())
+      .patch(`/api/v1/users/${user.id}`)
+      .auth(admin.token, { type: 'bearer' })
+      .send({ password: 'Reset-Stream-Password-77' })
+      .expect(202);
+    await request(appA.getHttpServer())
+      .post(`/api/v1/users/changes/${reset.body.changeId}/approve`)
+      .auth(approver.token, { type: 'bearer' })
+      .expect(200);
+    await within(stream.ended, 2000, 'the reset user’s stream ending');
+  });
+
   it('closes an instance promptly while streams are open, ending them', async () => {
     const appC = await createTestApp();
     await appC.listen(0, '127.0.0.1');

@@ -43,6 +43,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (!user || user.disabled) return false;
     // A password reset or a disable bumped the version: every older token is revoked.
     if (payload.ver !== user.tokenVersion) return false;
-    return { id: user.id, username: user.username, role: user.role, districtIds: user.districtIds };
+    return {
+      id: user.id,
+      username: user.username,
+      role: user.role,
+      districtIds: user.districtIds,
+      tokenVersion: user.tokenVersion,
+    };
   }
 }

@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -34,7 +35,37 @@ export async function createApp(
   app.setGlobalPrefix('api/v1');
   app.useGlobalPipes(createValidationPipe());
 
+  // Security headers on every response: nosniff, no framing, no referrer, and a CSP under which
+  // the Swagger UI (its own scripts and styles, no inline script) still works.
+  await app.register(helmet, {
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+
   const fastify = app.getHttpAdapter().getInstance();
+  // Personal data must not stay in browser or proxy caches: every API answer but health is no-store.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const path = request.url.split('?')[0];
+    if (path.startsWith('/api/v1/') && !path.startsWith('/api/v1/health')) {
+      void reply.header('cache-control', 'no-store');
+    }
+    done(null, payload);
+  });
   // NDJSON batches (partner intake) arrive as text and are parsed line by line.
   fastify.addContentTypeParser(
     'application/x-ndjson',

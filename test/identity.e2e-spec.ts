@@ -14,6 +14,8 @@ describe('identity: login, lockout, users, roles and districts', () => {
   let app: NestFastifyApplication;
   let clock: FakeClock;
   let admin: Awaited<ReturnType<typeof userWithToken>>;
+  /** The second admin who approves what `admin` proposes (separation of duties). */
+  let admin2: Awaited<ReturnType<typeof userWithToken>>;
   const http = () => request(app.getHttpServer());
   const login = (username: string, password: string, ip = '10.1.1.1') =>
     http().post('/api/v1/auth/login').set('x-forwarded-for', ip).send({ username, password });
@@ -22,7 +24,16 @@ describe('identity: login, lockout, users, roles and districts', () => {
     clock = new FakeClock(new Date());
     app = await createTestApp({ clock, env: { TRUST_PROXY: 'true' } });
     admin = await userWithToken(app, 'admin', ['AST-YESIL', 'AST-NURA']);
+    admin2 = await userWithToken(app, 'admin', ['AST-YESIL', 'AST-NURA']);
   });
+
+  const approve = async (changeId: string) => {
+    const res = await http()
+      .post(`/api/v1/users/changes/${changeId}/approve`)
+      .auth(admin2.token, { type: 'bearer' });
+    expect(res.status).toBe(200);
+    return res.body as { userId: string; status: string };
+  };
   afterAll(async () => {
     await app.close();
   });
@@ -38,8 +49,10 @@ describe('identity: login, lockout, users, roles and districts', () => {
         role,
         districtIds: await districtIds(app, ...codes),
       });
-    expect(res.status).toBe(201);
-    return { id: res.body.id as string, username };
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ changeId: expect.any(String), status: 'pending' });
+    const approved = await approve(res.body.changeId as string);
+    return { id: approved.userId, username };
   }
 
   describe('login', () => {
@@ -316,11 +329,15 @@ describe('identity: login, lockout, users, roles and districts', () => {
         403,
       );
       const [almaly] = await districtIds(app, 'ALA-ALMALY');
-      await http()
+      const patch = await http()
         .patch(`/api/v1/users/${user.id}`)
         .auth(admin.token, { type: 'bearer' })
         .send({ role: 'admin', districtIds: [almaly] })
-        .expect(200);
+        .expect(202);
+      // The narrowing part (Yesil dropped) applies at once; the widening waits for admin2.
+      const narrowed = await http().get('/api/v1/auth/me').auth(user.token, { type: 'bearer' });
+      expect(narrowed.body).toMatchObject({ role: 'dispatcher', districtIds: [] });
+      await approve(patch.body.changeId as string);
       expect((await http().get('/api/v1/users').auth(user.token, { type: 'bearer' })).status).toBe(
         200,
       );
@@ -330,11 +347,13 @@ describe('identity: login, lockout, users, roles and districts', () => {
 
     it('records user changes as events and in the audit log, without the password', async () => {
       const user = await createUser();
-      await http()
+      const patch = await http()
         .patch(`/api/v1/users/${user.id}`)
         .auth(admin.token, { type: 'bearer' })
         .send({ role: 'supervisor', password: 'Another-Good-Password-9' })
-        .expect(200);
+        .expect(202);
+      const changeId = patch.body.changeId as string;
+      await approve(changeId);
       const db = app.get(DataSource);
       const events = await db.query(
         `SELECT type, payload, actor_id FROM events WHERE stream_id = $1 ORDER BY stream_version`,
@@ -345,17 +364,36 @@ describe('identity: login, lockout, users, roles and districts', () => {
         userId: user.id,
         role: 'supervisor',
         passwordChanged: true,
+        changeId,
       });
-      expect(events[1].actor_id).toBe(admin.id);
+      // Applied by the approver; the proposal and the approval are on the change's own stream.
+      expect(events[1].actor_id).toBe(admin2.id);
       const audit = await db.query(
         `SELECT action, actor_id, outcome FROM audit_log WHERE target_id = $1 ORDER BY id`,
         [user.id],
       );
       expect(audit).toEqual([
-        { action: 'user.create', actor_id: admin.id, outcome: 'success' },
-        { action: 'user.update', actor_id: admin.id, outcome: 'success' },
+        { action: 'user.create', actor_id: admin2.id, outcome: 'success' },
+        { action: 'user.update', actor_id: admin2.id, outcome: 'success' },
+      ]);
+      const changeAudit = await db.query(
+        `SELECT action, actor_id FROM audit_log WHERE target_id = $1 ORDER BY id`,
+        [changeId],
+      );
+      expect(changeAudit).toEqual([
+        { action: 'user.change.propose', actor_id: admin.id },
+        { action: 'user.change.approve', actor_id: admin2.id },
+      ]);
+      const changeEvents = await db.query(
+        `SELECT type, payload FROM events WHERE stream_id = $1 ORDER BY stream_version`,
+        [changeId],
+      );
+      expect(changeEvents.map((e: { type: string }) => e.type)).toEqual([
+        'UserChangeProposed',
+        'UserChangeApproved',
       ]);
       expect(JSON.stringify(events)).not.toContain('Another-Good');
+      expect(JSON.stringify(changeEvents)).not.toContain('argon2');
       expect((await login(user.username, 'Another-Good-Password-9')).status).toBe(200);
     });
 

@@ -479,12 +479,12 @@ describe('intake: 102 calls, passphrases, people and incidents', () => {
       });
     });
 
-    it('refuses another district’s incident with 403 and logs the denial', async () => {
+    it('answers another district’s incident as an unknown one (404) and logs the denial', async () => {
       const created = await postCall({});
       const res = await http()
         .get(`/api/v1/incidents/${created.body.incidentId}`)
         .auth(almatyDispatcher.token, { type: 'bearer' });
-      expect(res.status).toBe(403);
+      expect(res.status).toBe(404);
       const log = await http()
         .get(`/api/v1/audit/access-log?incidentId=${created.body.incidentId}`)
         .auth(prosecutor.token, { type: 'bearer' });

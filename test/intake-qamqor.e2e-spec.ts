@@ -121,7 +121,7 @@ describe('intake: signed qamqor.gov.kz reports', () => {
     expect(
       (await http().get(`/api/v1/incidents/${id}`).auth(dispatcher.token, { type: 'bearer' }))
         .status,
-    ).toBe(403);
+    ).toBe(404);
     const seen = await http()
       .get(`/api/v1/incidents/${id}`)
       .auth(supervisor.token, { type: 'bearer' });

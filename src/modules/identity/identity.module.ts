@@ -9,11 +9,18 @@ import { UnitOfWork } from '@app/persistence';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { Runtime, RUNTIME } from '../../config/runtime';
 import { AuthController } from './api/auth.controller';
+import { UserChangesController } from './api/user-changes.controller';
 import { UsersController } from './api/users.controller';
 import { CreateUserHandler } from './application/commands/create-user/create-user.handler';
 import { LoginHandler } from './application/commands/login/login.handler';
 import { UpdateUserHandler } from './application/commands/update-user/update-user.handler';
 import { HashingGate } from './application/hashing-gate';
+import {
+  DecideUserChangeHandler,
+  ProposeUserCreateHandler,
+  RequestUserUpdateHandler,
+} from './application/commands/user-changes/user-change.handlers';
+import { ListUserChangesHandler } from './application/queries/list-user-changes/list-user-changes.handler';
 import { PasswordHasher } from './application/ports/password-hasher';
 import { UserRepository } from './application/ports/user.repository';
 import { GetUserHandler } from './application/queries/get-user/get-user.handler';
@@ -45,13 +52,17 @@ const commonPasswords = () =>
       }),
     }),
   ],
-  controllers: [AuthController, UsersController],
+  controllers: [AuthController, UserChangesController, UsersController],
   providers: [
     LoginHandler,
     CreateUserHandler,
     UpdateUserHandler,
     ListUsersHandler,
     GetUserHandler,
+    ProposeUserCreateHandler,
+    RequestUserUpdateHandler,
+    DecideUserChangeHandler,
+    ListUserChangesHandler,
     { provide: UserRepository, useClass: TypeormUserRepository },
     { provide: PasswordHasher, useClass: Argon2PasswordHasher },
     { provide: PasswordPolicy, useFactory: () => new PasswordPolicy(commonPasswords()) },

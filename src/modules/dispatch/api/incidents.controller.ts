@@ -1,12 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Clock } from '@app/kz';
 import type { FastifyRequest } from 'fastify';
 import { CurrentUser, Roles } from '../../../common/auth.decorators';
-import { DomainError } from '../../../common/domain-error';
+import { idParam } from '../../../common/id-pipe';
 import { AssignDistrictCommand } from '../application/commands/assign-district/assign-district.command';
 import type { Principal } from '../../../common/roles';
+import { PersonalData } from '../../../common/personal-data';
 import { AccessLog, logScopedRead } from '../../audit/application/access-log';
 import {
   AssignUnitCommand,
@@ -41,9 +42,8 @@ import {
   RiskAssessmentResponseDto,
 } from './dispatch.response.dto';
 
-export const uuidParam = new ParseUUIDPipe({
-  exceptionFactory: () => DomainError.validation('id', 'isUuid', 'id must be a UUID'),
-});
+/** The one id pipe (validates and lower-cases); kept under this name for the other controllers. */
+export const uuidParam = idParam;
 
 @ApiTags('incidents')
 @ApiBearerAuth()
@@ -56,9 +56,10 @@ export class IncidentsController {
     private readonly clock: Clock,
   ) {}
 
-  /** The incident, its timeline and history. Reads are logged; other districts' incidents are 403. */
+  /** The incident, its timeline and history. Reads are logged; other districts' incidents are 404. */
   @Get(':id')
   @Roles('dispatcher', 'inspector', 'supervisor', 'prosecutor')
+  @PersonalData('incident')
   @ApiEndpoint({
     summary: 'An incident with its timeline and history (the read is logged)',
     ok: { type: IncidentResponseDto },

@@ -5,6 +5,7 @@ import { Clock } from '@app/kz';
 import type { FastifyRequest } from 'fastify';
 import { CurrentUser, Roles } from '../../../common/auth.decorators';
 import type { Principal } from '../../../common/roles';
+import { PersonalData } from '../../../common/personal-data';
 import { AccessLog, logScopedRead } from '../../audit/application/access-log';
 import { uuidParam } from '../../dispatch/api/incidents.controller';
 import {
@@ -66,6 +67,7 @@ export class CallsController {
 
   @Get(':id')
   @Roles('dispatcher', 'supervisor', 'prosecutor', 'inspector')
+  @PersonalData('call')
   @ApiEndpoint({
     summary: 'A call with its triage (the read is logged)',
     ok: { type: CallResponseDto },

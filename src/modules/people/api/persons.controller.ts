@@ -7,6 +7,7 @@ import { Matches } from 'class-validator';
 import { CurrentUser, Roles } from '../../../common/auth.decorators';
 import { DomainError } from '../../../common/domain-error';
 import type { Principal } from '../../../common/roles';
+import { PersonalData } from '../../../common/personal-data';
 import { AccessLog } from '../../audit/application/access-log';
 import {
   GetPersonByIinQuery,
@@ -35,6 +36,7 @@ export class PersonsController {
   /** Every lookup, found or not, is written to the access log before anything is returned. */
   @Get()
   @Roles('dispatcher', 'inspector', 'supervisor', 'prosecutor')
+  @PersonalData('person', 'iin')
   @ApiEndpoint({
     summary: 'A person by IIN, with their history in your districts (every lookup is logged)',
     ok: { type: PersonResponseDto },

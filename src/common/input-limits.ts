@@ -56,11 +56,17 @@ function tooComplex(field: string, rule: string, message: string): DomainError {
 }
 
 /**
+ * Raw JSON deeper than this is refused before JSON.parse builds it. Between maxDepth and this,
+ * the walk over the parsed value refuses it and names the field.
+ */
+const RAW_MAX_DEPTH = INPUT_LIMITS.maxDepth * 8;
+
+/**
  * Nesting depth of JSON text, counted over the raw bytes without parsing (and so without
  * recursion): structural characters are ASCII, and UTF-8 continuation bytes never are.
- * Throws INPUT_TOO_COMPLEX past maxDepth. Malformed text is left to JSON.parse.
+ * Throws INPUT_TOO_COMPLEX past RAW_MAX_DEPTH. Malformed text is left to JSON.parse.
  */
-export function assertJsonDepth(raw: Buffer | string, field = 'body'): void {
+export function assertJsonDepth(raw: Buffer | string): void {
   const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
   let depth = 0;
   let inString = false;
@@ -73,12 +79,8 @@ export function assertJsonDepth(raw: Buffer | string, field = 'body'): void {
       inString = true;
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       depth++;
-      if (depth > INPUT_LIMITS.maxDepth) {
-        throw tooComplex(
-          field,
-          'maxDepth',
-          `is nested deeper than ${INPUT_LIMITS.maxDepth} levels`,
-        );
+      if (depth > RAW_MAX_DEPTH) {
+        throw tooComplex('body', 'maxDepth', `is nested deeper than ${INPUT_LIMITS.maxDepth} levels`);
       }
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       depth--;

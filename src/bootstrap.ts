@@ -1,10 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as Pino } from 'pino';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { DomainError } from './common/domain-error';
+import { toErrorBody } from './common/http-exception.filter';
 import { parseBoundedJson } from './common/input-limits';
 import { PinoNestLogger } from './common/logger';
 import { createValidationPipe } from './common/validation';
@@ -38,6 +39,12 @@ export async function createApp(
     trustProxy: runtime.env.TRUST_PROXY,
     requestIdHeader: 'x-request-id',
     return503OnClosing: true,
+    // The router refuses a malformed URL (bad percent-encoding) or an over-long path parameter
+    // before Nest sees the request; Fastify's own body would quote the whole URL back.
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+      const body = toErrorBody(error);
+      void reply.code(body.statusCode).send(body);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(runtime, (m) => logger.info(m), options),

@@ -79,7 +79,7 @@ describe('hostile input', () => {
       [method.toLowerCase() as 'get'](url)
       .set('x-forwarded-for', nextIp())
       .buffer(true)
-      .parse(collect);
+      .parse(collect as never);
     if (opts.token) req = req.auth(opts.token, { type: 'bearer' });
     if (opts.contentType !== undefined) req = req.set('content-type', opts.contentType);
     for (const [k, v] of Object.entries(opts.headers ?? {})) req = req.set(k, v);
@@ -302,6 +302,319 @@ describe('hostile input', () => {
       expectSmall4xx(res, 400);
       expect(res.json.details).toHaveLength(10);
       expect(res.json.detailsTruncated).toBeGreaterThanOrEqual(140);
+    });
+  });
+
+  describe('generated hostile requests on every discovered route', () => {
+    const RUNS_PER_ROUTE = 16;
+
+    /** Fastify's route table (the source of truth: a route missing from the docs is still hit). */
+    function fastifyRoutes(): Array<{ method: Route['method']; path: string }> {
+      const table = app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false });
+      const found: Array<{ method: Route['method']; path: string }> = [];
+      const stack: string[] = [];
+      for (const line of table.split('\n')) {
+        const m = /^((?:│ {3}| {4})*)(?:├── |└── )(.+?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+        if (!m) continue;
+        const depth = m[1].length / 4;
+        stack.length = depth;
+        const path = (stack[depth - 1] ?? '') + m[2];
+        stack[depth] = path;
+        for (const method of (m[3] ?? '').split(', ')) {
+          if (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method) && path.startsWith(PREFIX))
+            found.push({
+              method: method as Route['method'],
+              path: path.replace(/:(\w+)/g, '{$1}'),
+            });
+        }
+      }
+      return found;
+    }
+
+    type Schema = { $ref?: string; properties?: Record<string, unknown> };
+    type Operation = {
+      parameters?: Array<{ name: string; in: string }>;
+      requestBody?: { content?: Record<string, { schema?: Schema }> };
+    };
+
+    async function discoverRoutes(): Promise<Route[]> {
+      const doc = (await send('GET', '/api/docs-json')).json as unknown as {
+        paths: Record<string, Record<string, Operation>>;
+        components?: { schemas?: Record<string, Schema> };
+      };
+      const resolve = (schema?: Schema): Schema | undefined =>
+        schema?.$ref ? doc.components?.schemas?.[schema.$ref.split('/').pop()!] : schema;
+      const result: Route[] = [];
+      for (const { method, path } of fastifyRoutes()) {
+        const op = doc.paths[path]?.[method.toLowerCase()] ?? {};
+        const params = op.parameters ?? [];
+        const body = resolve(op.requestBody?.content?.['application/json']?.schema);
+        result.push({
+          method,
+          path,
+          pathParams: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]),
+          queryParams: params.filter((p) => p.in === 'query').map((p) => p.name),
+          bodyFields: Object.keys(body?.properties ?? {}),
+          roles: [],
+        });
+      }
+      // The roles each route admits, found by asking it: 401/403 means "not this role".
+      for (const route of result) {
+        const url = route.path.replace(/\{\w+\}/g, () => randomUUID());
+        for (const role of ROLES) {
+          const res = await send(route.method, url, {
+            token: tokens[role],
+            ...(route.method === 'GET' ? {} : { contentType: 'application/json', body: '{}' }),
+          });
+          if (res.status !== 401 && res.status !== 403) route.roles.push(role);
+        }
+        if (route.roles.length === 0) route.roles = [...ROLES];
+      }
+      return result;
+    }
+
+    const FORBIDDEN = [
+      '__proto__',
+      'constructor',
+      'prototype',
+      'toString',
+      'valueOf',
+      'hasOwnProperty',
+    ];
+    const EXTREME_DATES = [
+      '0000-01-01T00:00:00Z',
+      '-000001-01-01T00:00:00Z',
+      '+275760-09-13T00:00:00Z',
+      '9999-12-31T23:59:59Z',
+      '1899-12-31T23:59:59+14:00',
+      '2200-12-31T23:59:59-12:00',
+      '1970-01-01T00:00:00Z',
+      '2026-02-30T00:00:00Z',
+      '2026-11-22T10:00:00',
+      '294277-01-01T00:00:00Z',
+    ];
+    const enc = (text: string): string => {
+      try {
+        return encodeURIComponent(text);
+      } catch {
+        return '%ED%A0%80'; // a lone surrogate, as UTF-8 bytes no decoder accepts
+      }
+    };
+    const loneSurrogates = fc.string({
+      unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
+      minLength: 1,
+      maxLength: 4,
+    });
+    const oddString = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.string({ unit: 'grapheme', maxLength: 40 }),
+      loneSurrogates,
+      fc.constantFrom(
+        '\u0000',
+        'a\u0000b',
+        '\u202e',
+        '\ufeff',
+        '𝕏'.repeat(50),
+        '%00',
+        "' OR 1=1 --",
+      ),
+    );
+    const hugeString = fc
+      .record({ n: fc.integer({ min: 1_000, max: 600_000 }), ch: fc.constantFrom('x', 'ж', '😀') })
+      .map(({ n, ch }) => ch.repeat(Math.floor(n / Buffer.byteLength(ch))));
+    const dateValue = fc.oneof(
+      fc.constantFrom(...EXTREME_DATES),
+      fc
+        .date({ min: new Date(-8.64e15), max: new Date(8.64e15), noInvalidDate: true })
+        .map((d) => d.toISOString()),
+    );
+    const value = fc.oneof(
+      { arbitrary: fc.jsonValue({ maxDepth: 3 }), weight: 3 },
+      { arbitrary: oddString, weight: 2 },
+      { arbitrary: dateValue, weight: 2 },
+      { arbitrary: hugeString, weight: 1 },
+      { arbitrary: fc.constantFrom(1e308, -1, 0, 2 ** 53, -0.5, true, null), weight: 1 },
+    );
+
+    /** A JSON-ish body: raw text, so it can be deeper or bigger than JSON.stringify would allow. */
+    function jsonBody(fields: string[]): fc.Arbitrary<string> {
+      const field = fc.constantFrom(...fields, 'extra');
+      const nest = (depth: number, open: string) =>
+        open === '['
+          ? '['.repeat(depth) + ']'.repeat(depth)
+          : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+      const under = (f: string | null, inner: string) => (f === null ? inner : `{"${f}":${inner}}`);
+      return fc.oneof(
+        // deep nesting
+        fc
+          .record({
+            depth: fc.integer({ min: 20, max: 60_000 }),
+            open: fc.constantFrom('[', '{'),
+            at: fc.option(field),
+          })
+          .map(({ depth, open, at }) => under(at, nest(depth, open))),
+        // huge arrays
+        fc
+          .record({ n: fc.integer({ min: 500, max: 300_000 }), at: fc.option(field) })
+          .map(({ n, at }) => under(at, `[${'1,'.repeat(n - 1)}1]`)),
+        // many keys
+        fc
+          .integer({ min: 100, max: 60_000 })
+          .map((n) => `{${Array.from({ length: n }, (_, i) => `"k${i}":${i % 7}`).join(',')}}`),
+        // forbidden keys, top level or nested
+        fc
+          .record({
+            key: fc.constantFrom(...FORBIDDEN),
+            at: fc.option(field),
+            values: fc.dictionary(field, value, { maxKeys: 4 }),
+          })
+          .map(({ key, at, values }) => {
+            const text = JSON.stringify(values);
+            const inner = `{"${key}":{"polluted":true}}`;
+            return at === null
+              ? text.replace(/^\{/, `{"${key}":{"polluted":true}${text === '{}' ? '' : ','}`)
+              : text.replace(/^\{/, `{"${at}":${inner}${text === '{}' ? '' : ','}`);
+          }),
+        // known fields with wrong types, odd unicode, extreme dates, huge strings
+        fc.dictionary(field, value, { maxKeys: 8 }).map((v) => JSON.stringify(v)),
+        // not an object, or not JSON at all
+        fc.oneof(
+          fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'),
+          fc.constantFrom(
+            '',
+            '{',
+            '{"a":1,}',
+            '\ufeff{}',
+            '1e999',
+            '[]',
+            'null',
+            '"x"',
+            '{"a":"\\ud800"}',
+          ),
+          fc.string({ maxLength: 50 }),
+        ),
+      );
+    }
+
+    function bodyArb(route: Route): fc.Arbitrary<{ contentType: string; raw: string } | undefined> {
+      if (route.method === 'GET') return fc.constant(undefined);
+      const json = jsonBody(route.bodyFields);
+      return fc.oneof(
+        { arbitrary: json.map((raw) => ({ contentType: 'application/json', raw })), weight: 8 },
+        {
+          arbitrary: fc
+            .array(json, { minLength: 1, maxLength: 4 })
+            .map((lines) => ({ contentType: 'application/x-ndjson', raw: lines.join('\n') })),
+          weight: 1,
+        },
+        {
+          arbitrary: fc.record({
+            contentType: fc.constantFrom(
+              'application/x-www-form-urlencoded',
+              'multipart/form-data; boundary=x',
+              'text/plain',
+              'application/xml',
+              'Application/JSON; charset=utf-16',
+              'application/octet-stream',
+            ),
+            raw: fc.constantFrom('username=a&password=b', '{"a":1}', '--x--', '<a/>'),
+          }),
+          weight: 1,
+        },
+      );
+    }
+
+    function queryArb(route: Route): fc.Arbitrary<string> {
+      const key = fc.oneof(
+        fc.constantFrom(...route.queryParams, ...FORBIDDEN, 'from', 'to', 'limit', 'districtId'),
+        oddString.map(enc),
+      );
+      const val = fc.oneof(
+        dateValue.map(enc),
+        oddString.map(enc),
+        fc.uuid(),
+        fc.constantFrom('%00', '%ED%A0%80', '%FF', '1e309', '-1', 'NaN', '', '9'.repeat(400)),
+        fc.integer({ min: 1, max: 6_000 }).map((n) => 'q'.repeat(n)),
+      );
+      return fc
+        .array(fc.tuple(key, val), { maxLength: 8 })
+        .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}` : ''));
+    }
+
+    const idArb = fc.oneof(
+      fc.uuid(),
+      fc.constantFrom(
+        '0',
+        'null',
+        '__proto__',
+        'constructor',
+        '%00',
+        '%ED%A0%80',
+        '%2e%2e',
+        '00000000-0000-0000-0000-000000000000',
+        'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF',
+        "1'%20OR%20'1'%3D'1",
+      ),
+      fc.string({ minLength: 1, maxLength: 120 }).map(enc),
+    );
+
+    it('answers every generated hostile request with < 500 and a small error body', async () => {
+      routes = await discoverRoutes();
+      // Every write and list route of the API is reached, whatever the docs say.
+      expect(routes.length).toBeGreaterThan(20);
+      expect(routes.some((r) => r.path === `${PREFIX}/auth/login` && r.method === 'POST')).toBe(
+        true,
+      );
+      const failures: string[] = [];
+      let cases = 0;
+      const started = Date.now();
+      for (const route of routes) {
+        const caseArb = fc.record({
+          role: fc.constantFrom(...route.roles),
+          ids: fc.array(idArb, {
+            minLength: route.pathParams.length,
+            maxLength: route.pathParams.length,
+          }),
+          query: queryArb(route),
+          body: bodyArb(route),
+          idempotencyKey: fc.option(fc.uuid()),
+        });
+        const outcome = await fc.check(
+          fc.asyncProperty(caseArb, async (c) => {
+            cases += 1;
+            let i = 0;
+            const url = route.path.replace(/\{\w+\}/g, () => c.ids[i++]) + c.query;
+            const ts = String(Math.floor(Date.now() / 1000));
+            const raw = c.body?.raw ?? '';
+            const res = await send(route.method, url, {
+              token: tokens[c.role],
+              contentType: c.body?.contentType,
+              body: c.body ? c.body.raw : undefined,
+              headers: {
+                // Signed intake routes then validate what they get; others ignore the headers.
+                'x-timestamp': ts,
+                'x-signature': signBody(TEST_QAMQOR_SECRET, ts, raw),
+                ...(c.idempotencyKey ? { 'idempotency-key': c.idempotencyKey } : {}),
+              },
+            });
+            if (res.status >= 500 || (res.status >= 400 && res.bytes > MAX_ERROR_BODY_BYTES)) {
+              throw new Error(`${res.status}, ${res.bytes} bytes: ${res.text.slice(0, 200)}`);
+            }
+          }),
+          { numRuns: RUNS_PER_ROUTE },
+        );
+        if (outcome.failed) {
+          const example = JSON.stringify(outcome.counterexample).slice(0, 300);
+          failures.push(
+            `${route.method} ${route.path} (seed ${outcome.seed}): ${String(outcome.errorInstance).slice(0, 300)} ← ${example}`,
+          );
+        }
+      }
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      console.log(
+        `hostile-input property: ${cases} cases over ${routes.length} routes in ${seconds} s`,
+      );
+      expect(failures).toEqual([]);
     });
   });
 

@@ -61,6 +61,12 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: st
     code: 'MALFORMED_JSON',
     message: 'Request body is not valid JSON',
   },
+  FST_ERR_BAD_URL: { status: 400, code: 'BAD_URL', message: 'The URL is malformed' },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 414,
+    code: 'URI_TOO_LONG',
+    message: 'A path segment is too long',
+  },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     status: 400,
     code: 'BAD_REQUEST',

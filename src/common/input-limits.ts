@@ -80,7 +80,11 @@ export function assertJsonDepth(raw: Buffer | string): void {
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       depth++;
       if (depth > RAW_MAX_DEPTH) {
-        throw tooComplex('body', 'maxDepth', `is nested deeper than ${INPUT_LIMITS.maxDepth} levels`);
+        throw tooComplex(
+          'body',
+          'maxDepth',
+          `is nested deeper than ${INPUT_LIMITS.maxDepth} levels`,
+        );
       }
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       depth--;

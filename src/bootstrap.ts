@@ -88,6 +88,18 @@ export async function createApp(
       }
     },
   );
+  // NDJSON is refused before its (larger) body is read on any route that does not take it.
+  fastify.addHook('preParsing', (request, _reply, payload, done) => {
+    const type = String(request.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim()
+      .toLowerCase();
+    if (type === 'application/x-ndjson' && !isNdjsonRoute(request)) {
+      done(unsupportedMediaType('application/json'));
+      return;
+    }
+    done(null, payload);
+  });
   // NDJSON batches (partner intake) arrive as text; each line is bounded like a JSON body.
   fastify.addContentTypeParser(
     'application/x-ndjson',

@@ -1,5 +1,10 @@
 import { DomainError } from './domain-error';
-import { assertInputShape, assertJsonDepth, INPUT_LIMITS, parseBoundedJson } from './input-limits';
+import {
+  assertInputShape,
+  assertRawJsonBounds,
+  INPUT_LIMITS,
+  parseBoundedJson,
+} from './input-limits';
 import { findUnstorableString } from './validators';
 
 function refusal(run: () => unknown): { code: string; field?: string; rule?: string } {
@@ -22,13 +27,24 @@ function nested(depth: number): unknown {
 describe('input limits', () => {
   it('counts depth on raw bytes, ignoring brackets inside strings and escaped quotes', () => {
     const fine = `{"a":"${'['.repeat(10_000)}\\"${'{'.repeat(10_000)}","b":[[1]]}`;
-    expect(() => assertJsonDepth(fine)).not.toThrow();
+    expect(() => assertRawJsonBounds(fine)).not.toThrow();
     expect(parseBoundedJson(fine)).toMatchObject({ b: [[1]] });
-    expect(refusal(() => assertJsonDepth('['.repeat(300_000)))).toMatchObject({
+    expect(refusal(() => assertRawJsonBounds('['.repeat(300_000)))).toMatchObject({
       code: 'INPUT_TOO_COMPLEX',
       field: 'body',
       rule: 'maxDepth',
     });
+  });
+
+  it('counts values on raw bytes before parsing, ignoring commas inside strings', () => {
+    expect(
+      refusal(() => assertRawJsonBounds(`[${'1,'.repeat(INPUT_LIMITS.maxNodes)}1]`)),
+    ).toMatchObject({
+      code: 'INPUT_TOO_COMPLEX',
+      field: 'body',
+      rule: 'maxNodes',
+    });
+    expect(() => assertRawJsonBounds(`{"a":"${','.repeat(50_000)}"}`)).not.toThrow();
   });
 
   it('names the field nested just past the depth bound', () => {

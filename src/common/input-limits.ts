@@ -62,13 +62,15 @@ function tooComplex(field: string, rule: string, message: string): DomainError {
 const RAW_MAX_DEPTH = INPUT_LIMITS.maxDepth * 8;
 
 /**
- * Nesting depth of JSON text, counted over the raw bytes without parsing (and so without
+ * Nesting depth and value count of JSON text, counted over the raw bytes without parsing (and so without
  * recursion): structural characters are ASCII, and UTF-8 continuation bytes never are.
- * Throws INPUT_TOO_COMPLEX past RAW_MAX_DEPTH. Malformed text is left to JSON.parse.
+ * Throws INPUT_TOO_COMPLEX past RAW_MAX_DEPTH or maxNodes values, so JSON.parse never builds
+ * a huge value only to have it refused. Malformed text is left to JSON.parse.
  */
-export function assertJsonDepth(raw: Buffer | string): void {
+export function assertRawJsonBounds(raw: Buffer | string): void {
   const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
   let depth = 0;
+  let commas = 0;
   let inString = false;
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i];
@@ -88,6 +90,12 @@ export function assertJsonDepth(raw: Buffer | string): void {
       }
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       depth--;
+    } else if (c === 0x2c /* , */) {
+      // Every comma separates two values: more than maxNodes of them cannot pass the walk.
+      commas++;
+      if (commas >= INPUT_LIMITS.maxNodes) {
+        throw tooComplex('body', 'maxNodes', `holds more than ${INPUT_LIMITS.maxNodes} values`);
+      }
     }
   }
 }
@@ -178,7 +186,7 @@ function unstorable(path: string): DomainError {
  * parsed value's shape right after. Throws MALFORMED_JSON (400) or the bound it breaks.
  */
 export function parseBoundedJson(raw: Buffer | string): unknown {
-  assertJsonDepth(raw);
+  assertRawJsonBounds(raw);
   let parsed: unknown;
   try {
     parsed = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));

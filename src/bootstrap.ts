@@ -2,8 +2,12 @@ import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as Pino } from 'pino';
 import { AppModule, type AppModuleOptions } from './app.module';
+import { DomainError } from './common/domain-error';
+import { toErrorBody } from './common/http-exception.filter';
+import { parseBoundedJson } from './common/input-limits';
 import { PinoNestLogger } from './common/logger';
 import { completeOpenApiDocument, ErrorBodyDto } from './common/openapi';
 import { createValidationPipe } from './common/validation';
@@ -12,6 +16,18 @@ import { MetricsService } from './modules/operations/metrics.service';
 
 /** A batch of a few thousand reports; single JSON bodies keep BODY_LIMIT_BYTES. */
 const NDJSON_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+
+function isNdjsonRoute(request: FastifyRequest): boolean {
+  return (request.routeOptions.config as { ndjson?: boolean } | undefined)?.ndjson === true;
+}
+
+function unsupportedMediaType(expected: string): DomainError {
+  return new DomainError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    'unsupported_media_type',
+    `Content-Type must be ${expected}`,
+  );
+}
 
 /** Builds the HTTP application exactly as production runs it; tests use the same function. */
 export async function createApp(
@@ -25,12 +41,23 @@ export async function createApp(
     trustProxy: runtime.env.TRUST_PROXY,
     requestIdHeader: 'x-request-id',
     return503OnClosing: true,
+    // The router refuses a malformed URL (bad percent-encoding) or an over-long path parameter
+    // before Nest sees the request; Fastify's own body would quote the whole URL back.
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+      const body = toErrorBody(error);
+      void reply.code(body.statusCode).send(body);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(runtime, (m) => logger.info(m), options),
     adapter,
-    // rawBody: signed intake verifies the HMAC over the exact bytes received.
-    { logger: new PinoNestLogger(logger), abortOnError: false, bufferLogs: false, rawBody: true },
+    // Body parsers are ours (below): Nest's would add form-encoded bodies and unbounded JSON.
+    {
+      logger: new PinoNestLogger(logger),
+      abortOnError: false,
+      bufferLogs: false,
+      bodyParser: false,
+    },
   );
   app.setGlobalPrefix('api/v1');
   app.useGlobalPipes(createValidationPipe());
@@ -66,11 +93,56 @@ export async function createApp(
     }
     done(null, payload);
   });
-  // NDJSON batches (partner intake) arrive as text and are parsed line by line.
+  // Only JSON bodies (and NDJSON where a route asks for it): Fastify's text/plain parser goes
+  // too; any other type is 415 UNSUPPORTED_MEDIA_TYPE before a handler runs.
+  fastify.removeAllContentTypeParsers();
+  // Depth is checked on the raw bytes before JSON.parse, then sizes, forbidden keys and
+  // unstorable characters on the parsed value, iteratively: nothing recursive (validation,
+  // class-transformer, the idempotency fingerprint) ever sees an unbounded body.
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: runtime.env.BODY_LIMIT_BYTES },
+    (request, body: Buffer, done) => {
+      if (isNdjsonRoute(request)) {
+        done(unsupportedMediaType('application/x-ndjson'), undefined);
+        return;
+      }
+      if (body.length === 0) {
+        done(new DomainError('MALFORMED_JSON', 'validation', 'Request body is empty'), undefined);
+        return;
+      }
+      // Signed intake verifies its HMAC over the exact bytes received.
+      (request as typeof request & { rawBody?: Buffer }).rawBody = body;
+      try {
+        done(null, parseBoundedJson(body));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
+  // NDJSON is refused before its (larger) body is read on any route that does not take it.
+  fastify.addHook('preParsing', (request, _reply, payload, done) => {
+    const type = String(request.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim()
+      .toLowerCase();
+    if (type === 'application/x-ndjson' && !isNdjsonRoute(request)) {
+      done(unsupportedMediaType('application/json'));
+      return;
+    }
+    done(null, payload);
+  });
+  // NDJSON batches (partner intake) arrive as text; each line is bounded like a JSON body.
   fastify.addContentTypeParser(
     'application/x-ndjson',
     { parseAs: 'string', bodyLimit: NDJSON_BODY_LIMIT_BYTES },
-    (_request, body, done) => done(null, body),
+    (request, body, done) => {
+      if (!isNdjsonRoute(request)) {
+        done(unsupportedMediaType('application/json'), undefined);
+        return;
+      }
+      done(null, body);
+    },
   );
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (request, reply, done) => {

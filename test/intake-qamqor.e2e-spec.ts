@@ -295,9 +295,9 @@ describe('intake: signed qamqor.gov.kz reports', () => {
 
   it('requires the batch to be NDJSON and signed', async () => {
     const raw = JSON.stringify(report());
-    expect(
-      (await send('/api/v1/intake/qamqor/batch', raw, { type: 'application/json' })).status,
-    ).toBe(400);
+    const asJson = await send('/api/v1/intake/qamqor/batch', raw, { type: 'application/json' });
+    expect(asJson.status).toBe(415);
+    expect(asJson.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     const ts = nowSeconds();
     const unsigned = await send('/api/v1/intake/qamqor/batch', raw, {
       type: 'application/x-ndjson',

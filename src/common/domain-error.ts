@@ -6,6 +6,7 @@ export type DomainErrorKind =
   | 'not_found'
   | 'conflict'
   | 'rule'
+  | 'unsupported_media_type'
   | 'rate_limited'
   | 'unavailable';
 

@@ -10,9 +10,11 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiConsumes, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { NDJSON_ROUTE } from '../../../common/input-limits';
 import { Public } from '../../../common/auth.decorators';
 import { DomainError } from '../../../common/domain-error';
 import {
@@ -81,6 +83,7 @@ export class QamqorController {
 
   /** NDJSON, one report a line; each bad line is reported with its number and code, good ones kept. */
   @Post('batch')
+  @RouteConfig(NDJSON_ROUTE)
   @HttpCode(200)
   @ApiEndpoint({
     summary: 'A signed NDJSON batch of reports; each bad line is reported, good ones kept',
@@ -101,7 +104,7 @@ export class QamqorController {
     if (!contentType?.startsWith('application/x-ndjson') || typeof request.body !== 'string') {
       throw new DomainError(
         'UNSUPPORTED_MEDIA_TYPE',
-        'validation',
+        'unsupported_media_type',
         'A batch must be sent as application/x-ndjson',
       );
     }

@@ -2,10 +2,13 @@ import { Foundation1763830000000 } from './1763830000000-foundation';
 import { IntakePeopleTriage1763900000000 } from './1763900000000-intake-people-triage';
 import { Dispatch1764000000000 } from './1764000000000-dispatch';
 import { Idempotency1764100000000 } from './1764100000000-idempotency';
+import { CallsCallerPhoneOptional1765300000001 } from './1765300000001-calls-caller-phone-optional';
+import { AccessHardening1765500000001 } from './1765500000001-access-hardening';
 import { EnforcementRuleSets1765800000000 } from './1765800000000-enforcement-rule-sets';
 import { Enforcement1765800000001 } from './1765800000001-enforcement';
 import { Deadlines1765800000002 } from './1765800000002-deadlines';
 import { LogRetention1765800000003 } from './1765800000003-log-retention';
+import { AccessLogEnforcementSubjects1765800000004 } from './1765800000004-access-log-enforcement-subjects';
 
 /** Every migration, in order. Listed explicitly so build, run and Jest (ESM) load the same set. */
 export const migrations = [
@@ -13,8 +16,11 @@ export const migrations = [
   IntakePeopleTriage1763900000000,
   Dispatch1764000000000,
   Idempotency1764100000000,
+  CallsCallerPhoneOptional1765300000001,
+  AccessHardening1765500000001,
   EnforcementRuleSets1765800000000,
   Enforcement1765800000001,
   Deadlines1765800000002,
   LogRetention1765800000003,
+  AccessLogEnforcementSubjects1765800000004,
 ];

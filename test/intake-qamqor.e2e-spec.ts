@@ -86,6 +86,33 @@ describe('intake: signed qamqor.gov.kz reports', () => {
     expect(people.map((p: { role: string }) => p.role)).toEqual(['applicant', 'offender']);
   });
 
+  it('counts earlier incidents of the named offender in a report from another applicant and address', async () => {
+    const offender = { iin: '760704300123', fullName: 'Тестов Болат' };
+    const first = await sendOne(
+      report({
+        address: 'г. Астана, ул. Сыганак 10, кв. 3',
+        applicant: { fullName: 'Первая Заявительница', phone: '+7 701 555 12 01' },
+        offender,
+      }),
+    );
+    expect(first.status).toBe(201);
+    const second = await sendOne(
+      report({
+        address: 'г. Астана, пр. Туран 55, кв. 90',
+        applicant: { fullName: 'Вторая Заявительница', phone: '+7 701 555 12 02' },
+        offender: { iin: offender.iin },
+      }),
+    );
+    expect(second.status).toBe(201);
+    const incident = await http()
+      .get(`/api/v1/incidents/${second.body.incidentId}`)
+      .auth(supervisor.token, { type: 'bearer' });
+    expect(incident.body.history.priorIncidents12m).toBe(1);
+    expect(incident.body.reasons).toContain(
+      '1 earlier incident in the last 12 months: 1 involving the named offender.',
+    );
+  });
+
   it('routes a report that names no district: supervisors see it, queue it and assign a district', async () => {
     const res = await sendOne(report({ districtId: undefined }));
     expect(res.status).toBe(201);
@@ -94,7 +121,7 @@ describe('intake: signed qamqor.gov.kz reports', () => {
     expect(
       (await http().get(`/api/v1/incidents/${id}`).auth(dispatcher.token, { type: 'bearer' }))
         .status,
-    ).toBe(403);
+    ).toBe(404);
     const seen = await http()
       .get(`/api/v1/incidents/${id}`)
       .auth(supervisor.token, { type: 'bearer' });
@@ -171,14 +198,46 @@ describe('intake: signed qamqor.gov.kz reports', () => {
     expect(res.body.code).toBe('SIGNATURE_INVALID');
   });
 
-  it('answers 429 to an address that keeps sending bad signatures', async () => {
+  it('answers 429 with Retry-After to an address that keeps sending bad signatures', async () => {
     const ip = '10.20.2.2';
     for (let i = 0; i < 30; i++)
       expect((await sendOne(report(), { secret: 'x'.repeat(40), ip })).status).toBe(401);
-    const limited = await sendOne(report(), { ip });
+    const limited = await sendOne(report(), { secret: 'x'.repeat(40), ip });
     expect(limited.status).toBe(429);
     expect(limited.body.code).toBe('RATE_LIMITED');
+    const retryAfter = Number(limited.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    const unsigned = await http()
+      .post('/api/v1/intake/qamqor')
+      .set('x-forwarded-for', ip)
+      .send(report());
+    expect(unsigned.status).toBe(429);
+    expect(unsigned.headers['retry-after']).toBeDefined();
     expect((await sendOne(report(), { ip: '10.20.2.3' })).status).toBe(201);
+  });
+
+  it('lets a correctly signed delivery through from an address full of bad signatures', async () => {
+    const ip = '10.20.2.4';
+    for (let i = 0; i < 35; i++) await sendOne(report(), { secret: 'x'.repeat(40), ip });
+    expect((await sendOne(report(), { secret: 'x'.repeat(40), ip })).status).toBe(429);
+    const body = report();
+    const res = await sendOne(body, { ip });
+    expect(res.status).toBe(201);
+    expect((await rowsFor(body.reportId)).incident_rows).toBe(1);
+    // The batch endpoint too.
+    const batch = [report(), report()].map((r) => JSON.stringify(r)).join('\n');
+    const imported = await send('/api/v1/intake/qamqor/batch', batch, {
+      ip,
+      type: 'application/x-ndjson',
+    });
+    expect(imported.status).toBe(200);
+    expect(imported.body.accepted).toBe(2);
+    // Limited requests are not written: the flood leaves at most 30 rows in the window.
+    const [{ n }] = await app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM intake_rejections WHERE ip = $1`, [ip]);
+    expect(n).toBe(30);
   });
 
   it.each([
@@ -236,9 +295,9 @@ describe('intake: signed qamqor.gov.kz reports', () => {
 
   it('requires the batch to be NDJSON and signed', async () => {
     const raw = JSON.stringify(report());
-    expect(
-      (await send('/api/v1/intake/qamqor/batch', raw, { type: 'application/json' })).status,
-    ).toBe(400);
+    const asJson = await send('/api/v1/intake/qamqor/batch', raw, { type: 'application/json' });
+    expect(asJson.status).toBe(415);
+    expect(asJson.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     const ts = nowSeconds();
     const unsigned = await send('/api/v1/intake/qamqor/batch', raw, {
       type: 'application/x-ndjson',

@@ -49,7 +49,12 @@ describe('review regressions', () => {
       .post('/api/v1/users')
       .auth(admin.token, { type: 'bearer' })
       .send({ username, password: TEST_PASSWORD, role: 'dispatcher', districtIds: [medeu] });
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(202);
+    const approver = await userWithToken(app, 'admin', ['ALA-MEDEU']);
+    await http()
+      .post(`/api/v1/users/changes/${created.body.changeId}/approve`)
+      .auth(approver.token, { type: 'bearer' })
+      .expect(200);
     const login = (name: string, password: string) =>
       http()
         .post('/api/v1/auth/login')
@@ -285,7 +290,7 @@ describe('review regressions', () => {
       expect(
         (await http().get(`/api/v1/calls/${c.body.id}`).auth(dispatcher.token, { type: 'bearer' }))
           .status,
-      ).toBe(403);
+      ).toBe(404);
     });
 
     it('refuses to create a user whose name could never log in, also outside HTTP (user:create)', async () => {

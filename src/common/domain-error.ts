@@ -6,6 +6,7 @@ export type DomainErrorKind =
   | 'not_found'
   | 'conflict'
   | 'rule'
+  | 'unsupported_media_type'
   | 'rate_limited'
   | 'unavailable';
 
@@ -25,6 +26,8 @@ export class DomainError extends Error {
     readonly kind: DomainErrorKind,
     message: string,
     readonly details?: ErrorDetail[],
+    /** For 429 and 503: when to try again, sent as `Retry-After` (seconds). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';

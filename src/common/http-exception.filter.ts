@@ -17,6 +17,7 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   rule: 422,
+  unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
 };
@@ -31,6 +32,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   408: 'REQUEST_TIMEOUT',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'UNPROCESSABLE',
   429: 'RATE_LIMITED',
@@ -59,6 +61,12 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: st
     code: 'MALFORMED_JSON',
     message: 'Request body is not valid JSON',
   },
+  FST_ERR_BAD_URL: { status: 400, code: 'BAD_URL', message: 'The URL is malformed' },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 414,
+    code: 'URI_TOO_LONG',
+    message: 'A path segment is too long',
+  },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     status: 400,
     code: 'BAD_REQUEST',
@@ -71,6 +79,29 @@ export interface ErrorBody {
   code: string;
   message: string;
   details?: ErrorDetail[];
+  /** How many details were left out (only when some were). */
+  detailsTruncated?: number;
+}
+
+/** Error bodies stay a few kilobytes whatever the input: a few details, short texts. */
+const MAX_DETAILS = 10;
+const MAX_MESSAGE_CHARS = 300;
+const MAX_FIELD_CHARS = 120;
+const MAX_CODE_CHARS = 64;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+function boundedDetails(details: ErrorDetail[]): Pick<ErrorBody, 'details' | 'detailsTruncated'> {
+  const kept = details.slice(0, MAX_DETAILS).map((d) => ({
+    field: clip(String(d.field), MAX_FIELD_CHARS),
+    code: clip(String(d.code), MAX_CODE_CHARS),
+    message: clip(String(d.message), MAX_MESSAGE_CHARS),
+  }));
+  return details.length > MAX_DETAILS
+    ? { details: kept, detailsTruncated: details.length - MAX_DETAILS }
+    : { details: kept };
 }
 
 /** Maps anything thrown to the error shape of API.md. 5xx bodies stay generic. */
@@ -79,8 +110,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
     return {
       statusCode: STATUS_BY_KIND[exception.kind],
       code: exception.code,
-      message: exception.message,
-      ...(exception.details ? { details: exception.details } : {}),
+      message: clip(exception.message, MAX_MESSAGE_CHARS),
+      ...(exception.details ? boundedDetails(exception.details) : {}),
     };
   }
   // Nest wraps Fastify's own errors (body parsing, limits) in an HttpException with the cause.
@@ -105,7 +136,11 @@ export function toErrorBody(exception: unknown): ErrorBody {
           : status === 401
             ? 'Authentication required'
             : exception.message;
-      return { statusCode: status, code: CODE_BY_STATUS[status] ?? 'HTTP_ERROR', message };
+      return {
+        statusCode: status,
+        code: CODE_BY_STATUS[status] ?? 'HTTP_ERROR',
+        message: clip(message, MAX_MESSAGE_CHARS),
+      };
     }
   }
   const status = (exception as { statusCode?: unknown })?.statusCode;
@@ -130,6 +165,15 @@ export function toErrorBody(exception: unknown): ErrorBody {
   };
 }
 
+/** API.md: every 429 and 503 says when to try again. */
+const DEFAULT_RETRY_AFTER_SECONDS: Record<number, number> = { 429: 60, 503: 5 };
+
+function retryAfterSecondsOf(exception: unknown, status: number): number | undefined {
+  const given = exception instanceof DomainError ? exception.retryAfterSeconds : undefined;
+  if (given !== undefined) return Math.max(1, Math.ceil(given));
+  return DEFAULT_RETRY_AFTER_SECONDS[status];
+}
+
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');
@@ -139,7 +183,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const request = ctx.getRequest<FastifyRequest>();
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500) {
+    // A DomainError is a deliberate, expected refusal (e.g. 503 INTAKE_NOT_CONFIGURED): no stack.
+    if (body.statusCode >= 500 && !(exception instanceof DomainError)) {
       // Stack and class only: driver messages can quote the values of a failed statement.
       const e = exception as Error;
       this.logger.error(
@@ -152,6 +197,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       );
     }
     if (reply.sent) return;
+    const retryAfter = retryAfterSecondsOf(exception, body.statusCode);
+    if (retryAfter !== undefined) void reply.header('Retry-After', String(retryAfter));
     void reply.status(body.statusCode).send(body);
   }
 }

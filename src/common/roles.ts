@@ -7,6 +7,8 @@ export interface Principal {
   username: string;
   role: Role;
   districtIds: string[];
+  /** The token version the request was authenticated with (a reset or disable bumps it). */
+  tokenVersion?: number;
 }
 
 /** The caller and where the request came from, passed into commands for audit. */

@@ -1,30 +1,60 @@
 import { type ArgumentMetadata, type ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError, type ErrorDetail } from './domain-error';
-import { findUnstorableString } from './validators';
+import { assertInputShape, boundedField } from './input-limits';
 
-function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
-  return errors.flatMap((error) => {
+/** Details kept per error body; the rest are counted (see toErrorBody). */
+export const MAX_ERROR_DETAILS = 10;
+
+/** Each failing constraint as a detail, depth-first, without recursion. */
+function flatten(errors: ValidationError[]): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  const stack: Array<{ error: ValidationError; parent: string }> = [];
+  for (let i = errors.length - 1; i >= 0; i--) stack.push({ error: errors[i], parent: '' });
+  while (stack.length > 0) {
+    const { error, parent } = stack.pop()!;
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.entries(error.constraints ?? {}).map(([code, message]) => ({
-      field,
-      code: code === 'whitelistValidation' ? 'unknownField' : code,
-      message: code === 'whitelistValidation' ? `${field} is not an accepted field` : message,
-    }));
-    return [...own, ...flatten(error.children ?? [], field)];
-  });
+    const named = boundedField(field);
+    for (const [code, message] of Object.entries(error.constraints ?? {})) {
+      details.push({
+        field: named,
+        code: code === 'whitelistValidation' ? 'unknownField' : code,
+        message: code === 'whitelistValidation' ? `${named} is not an accepted field` : message,
+      });
+    }
+    const children = error.children ?? [];
+    for (let i = children.length - 1; i >= 0; i--)
+      stack.push({ error: children[i], parent: field });
+  }
+  return details;
 }
 
-/** Refuses strings the database cannot store (NUL, lone surrogates) before anything else runs. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Route parameters that name a record: `:id`, `:unitId`, … are UUIDs on every route. */
+const ID_PARAM = /^(id|[a-z][A-Za-z0-9]*Id)$/;
+
+function assertIdParams(value: unknown, name: string | undefined): void {
+  const params: Array<[string, unknown]> =
+    name !== undefined
+      ? [[name, value]]
+      : value !== null && typeof value === 'object'
+        ? Object.entries(value)
+        : [];
+  for (const [param, v] of params) {
+    if (ID_PARAM.test(param) && !(typeof v === 'string' && UUID.test(v))) {
+      throw DomainError.validation(param, 'isUuid', `${param} must be a UUID`);
+    }
+  }
+}
+
+/**
+ * Bounds the input's shape (depth, sizes, forbidden keys, unstorable characters) before
+ * class-transformer or class-validator recurse into it, and requires UUID ids in the path.
+ */
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
-      const field = findUnstorableString(value);
-      if (field)
-        throw DomainError.validation(
-          field,
-          'INVALID_CHARACTERS',
-          `${field} contains characters that cannot be stored`,
-        );
+      assertInputShape(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+      if (metadata.type === 'param') assertIdParams(value, metadata.data);
     }
     return super.transform(value, metadata);
   }
@@ -41,10 +71,13 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => {
       const details = flatten(errors);
       const fields = [...new Set(details.map((d) => d.field))];
+      const shown = fields.slice(0, MAX_ERROR_DETAILS).join(', ');
+      const more =
+        fields.length > MAX_ERROR_DETAILS ? ` and ${fields.length - MAX_ERROR_DETAILS} more` : '';
       return new DomainError(
         'VALIDATION_FAILED',
         'validation',
-        `Invalid request: ${fields.join(', ')}`,
+        `Invalid request: ${shown}${more}`,
         details,
       );
     },

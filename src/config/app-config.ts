@@ -92,6 +92,22 @@ export class EnvironmentSchema {
   @Min(1)
   @Max(200)
   DB_POOL_SIZE: number = 20;
+
+  /** Password checks (argon2id, 64 MiB each) running at once; default: cores × 2. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  LOGIN_HASH_CONCURRENCY?: number;
+
+  /** Logins that may wait for a password check; beyond it login answers 503 at once. Default: concurrency × 8. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  LOGIN_HASH_QUEUE?: number;
 }
 
 const SECRET_NAMES = new Set(['JWT_SECRET', 'QAMQOR_HMAC_SECRET', 'DEMO_PASSWORD', 'DATABASE_URL']);

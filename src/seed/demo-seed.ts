@@ -15,6 +15,7 @@ interface DemoUser {
 /** The demo users of API.md, each named after their role. */
 const DEMO_USERS: DemoUser[] = [
   { username: 'admin', role: 'admin', districts: 'all' },
+  { username: 'admin2', role: 'admin', districts: 'all' },
   { username: 'dispatcher', role: 'dispatcher', districts: 'all' },
   { username: 'supervisor', role: 'supervisor', districts: 'all' },
   { username: 'prosecutor', role: 'prosecutor', districts: 'all' },

@@ -1,4 +1,6 @@
 import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { AccessRefusalInterceptor } from './api/access-refusal.interceptor';
 import { AccessLogController } from './api/access-log.controller';
 import { AccessLog } from './application/access-log';
 import { AuditLog } from './application/audit-log';
@@ -11,6 +13,7 @@ import { SqlAuditLog } from './infrastructure/sql-audit-log';
   providers: [
     { provide: AuditLog, useClass: SqlAuditLog },
     { provide: AccessLog, useClass: SqlAccessLog },
+    { provide: APP_INTERCEPTOR, useClass: AccessRefusalInterceptor },
   ],
   exports: [AuditLog, AccessLog],
 })

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -8,10 +9,18 @@ import { UnitOfWork } from '@app/persistence';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { Runtime, RUNTIME } from '../../config/runtime';
 import { AuthController } from './api/auth.controller';
+import { UserChangesController } from './api/user-changes.controller';
 import { UsersController } from './api/users.controller';
 import { CreateUserHandler } from './application/commands/create-user/create-user.handler';
 import { LoginHandler } from './application/commands/login/login.handler';
 import { UpdateUserHandler } from './application/commands/update-user/update-user.handler';
+import { HashingGate } from './application/hashing-gate';
+import {
+  DecideUserChangeHandler,
+  ProposeUserCreateHandler,
+  RequestUserUpdateHandler,
+} from './application/commands/user-changes/user-change.handlers';
+import { ListUserChangesHandler } from './application/queries/list-user-changes/list-user-changes.handler';
 import { PasswordHasher } from './application/ports/password-hasher';
 import { UserRepository } from './application/ports/user.repository';
 import { GetUserHandler } from './application/queries/get-user/get-user.handler';
@@ -43,17 +52,31 @@ const commonPasswords = () =>
       }),
     }),
   ],
-  controllers: [AuthController, UsersController],
+  controllers: [AuthController, UserChangesController, UsersController],
   providers: [
     LoginHandler,
     CreateUserHandler,
     UpdateUserHandler,
     ListUsersHandler,
     GetUserHandler,
+    ProposeUserCreateHandler,
+    RequestUserUpdateHandler,
+    DecideUserChangeHandler,
+    ListUserChangesHandler,
     { provide: UserRepository, useClass: TypeormUserRepository },
     { provide: PasswordHasher, useClass: Argon2PasswordHasher },
     { provide: PasswordPolicy, useFactory: () => new PasswordPolicy(commonPasswords()) },
     { provide: LOCKOUT_POLICY, useValue: DEFAULT_LOCKOUT_POLICY },
+    {
+      provide: HashingGate,
+      inject: [RUNTIME],
+      useFactory: (runtime: Runtime) => {
+        const slots = runtime.env.LOGIN_HASH_CONCURRENCY ?? availableParallelism() * 2;
+        // Eight checks' worth of waiting (about a second here): a shift logging in together
+        // waits briefly; a flood beyond it is refused at once.
+        return new HashingGate(slots, runtime.env.LOGIN_HASH_QUEUE ?? slots * 8);
+      },
+    },
     {
       provide: TokenIssuer,
       inject: [JwtService, RUNTIME],

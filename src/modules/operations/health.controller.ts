@@ -1,14 +1,11 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Public, Roles } from '../../common/auth.decorators';
 import { MetricsService } from './metrics.service';
+import { ApiEndpoint } from '../../common/openapi';
+import { LivenessResponseDto, ReadinessResponseDto } from './health.response.dto';
 
 @ApiTags('operations')
 @Controller()
@@ -21,7 +18,7 @@ export class HealthController {
   /** Liveness: the process answers. */
   @Get('health')
   @Public()
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiEndpoint({ summary: 'Liveness: the process answers', ok: { type: LivenessResponseDto } })
   health() {
     return { status: 'ok' };
   }
@@ -29,8 +26,15 @@ export class HealthController {
   /** Readiness: the database answers and every migration this build knows is applied. */
   @Get('health/ready')
   @Public()
-  @ApiOkResponse({ schema: { example: { status: 'ok', database: 'up', migrations: 'applied' } } })
-  @ApiServiceUnavailableResponse()
+  @ApiEndpoint({
+    summary: 'Readiness: the database answers and every migration is applied',
+    ok: { type: ReadinessResponseDto },
+  })
+  @ApiResponse({
+    status: 503,
+    type: ReadinessResponseDto,
+    description: 'Not ready: database down or migrations pending',
+  })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     try {
       await this.dataSource.query('SELECT 1');
@@ -48,7 +52,10 @@ export class HealthController {
 
   @Get('metrics')
   @Roles('admin')
-  @ApiBearerAuth()
+  @ApiEndpoint({
+    summary: 'Prometheus metrics',
+    ok: { mediaType: 'text/plain', description: 'Prometheus text exposition format' },
+  })
   async metricsText(@Res() reply: FastifyReply) {
     void reply.header('content-type', this.metrics.contentType).send(await this.metrics.text());
   }

@@ -1,10 +1,12 @@
 import { IsTimestamp } from '../../../common/validators';
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { UnitOfWork } from '@app/persistence';
 import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import { Roles } from '../../../common/auth.decorators';
+import { ApiEndpoint } from '../../../common/openapi';
+import { AccessLogEntryResponseDto } from './access-log.response.dto';
 
 export class AccessLogQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() personId?: string;
@@ -36,8 +38,9 @@ export class AccessLogController {
   /** Who read which person, incident or call, when, from where, and with what outcome. Newest first. */
   @Get()
   @Roles('prosecutor')
-  @ApiOkResponse({
-    description: '[{userId, username, at, ip, subjectType, subjectId, query, endpoint, outcome}]',
+  @ApiEndpoint({
+    summary: 'Who read which person, incident or call, when, and with what outcome; newest first',
+    ok: { type: AccessLogEntryResponseDto, isArray: true },
   })
   async list(@Query() q: AccessLogQueryDto) {
     const subjectId = q.personId ?? q.incidentId ?? null;

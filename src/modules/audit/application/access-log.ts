@@ -1,9 +1,10 @@
 import { DomainError } from '../../../common/domain-error';
+import { type ScopedSubjectType } from '../../../common/district-scope';
 
 export interface AccessEntry {
   userId: string;
   ip: string | null;
-  subjectType: 'person' | 'incident' | 'call';
+  subjectType: ScopedSubjectType;
   subjectId: string | null;
   /** The lookup key when there is no subject id yet (e.g. "iin"), never the value itself. */
   query?: string;
@@ -15,11 +16,17 @@ export interface AccessEntry {
 /** Who read which person, incident or call record, and when. Written before the data is returned. */
 export abstract class AccessLog {
   abstract record(entry: AccessEntry): Promise<void>;
+  /**
+   * Outside any transaction in progress: a refusal is logged even though the refused command's
+   * transaction rolls back.
+   */
+  abstract recordDetached(entry: AccessEntry): Promise<void>;
 }
 
 /**
  * A read of a district-scoped record (incident, call): written to the access log with its
- * outcome first, then the record is returned, or refused with 404 or 403.
+ * outcome first, then the record is returned, or refused. A record outside the caller's districts
+ * answers exactly as an unknown id (404), its refusal logged as `denied`.
  */
 export async function logScopedRead<T extends { districtId: string | null }>(
   log: AccessLog,
@@ -42,9 +49,6 @@ export async function logScopedRead<T extends { districtId: string | null }>(
     outcome: record === null ? 'not_found' : allowed ? 'granted' : 'denied',
   });
   if (!record) throw DomainError.notFound(what);
-  if (!allowed)
-    throw DomainError.forbidden(
-      `This ${what.toLowerCase()} belongs to a district outside your assignment`,
-    );
+  if (!allowed) throw DomainError.notFound(what);
   return record;
 }

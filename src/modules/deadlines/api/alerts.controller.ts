@@ -1,17 +1,13 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiPropertyOptional,
-  ApiProperty,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '../../../common/openapi';
+import { AlertResponseDto, DeadlineResponseDto } from './alerts.response.dto';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { ClientIp, CurrentUser, Roles } from '../../../common/auth.decorators';
 import type { Principal } from '../../../common/roles';
-import { uuidParam } from '../../dispatch/api/incidents.controller';
+import { idParam } from '../../../common/id-pipe';
 import {
   AcknowledgeAlertCommand,
   type AlertView,
@@ -59,8 +55,9 @@ export class AlertsController {
   /** The caller's inbox: alerts for their role and districts, newest first. */
   @Get('alerts')
   @Roles(...STAFF)
-  @ApiOkResponse({
-    description: '[{id, kind, dueAt, firedAt, subject:{type, id}, districtId, status}]',
+  @ApiEndpoint({
+    summary: 'Your inbox: alerts for your role and districts, newest first',
+    ok: { type: AlertResponseDto, isArray: true },
   })
   list(@Query() q: ListAlertsQueryDto, @CurrentUser() user: Principal): Promise<AlertView[]> {
     return this.queries.execute(
@@ -71,9 +68,13 @@ export class AlertsController {
   @Post('alerts/:id/ack')
   @HttpCode(200)
   @Roles('dispatcher', 'inspector', 'supervisor')
-  @ApiOkResponse({ description: 'The acknowledged alert; its escalation is cancelled' })
+  @ApiEndpoint({
+    summary: 'Acknowledge an alert; its escalation is cancelled (twice changes nothing)',
+    ok: { type: AlertResponseDto },
+    errors: [404],
+  })
   ack(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam) id: string,
     @CurrentUser() user: Principal,
     @ClientIp() ip: string,
   ): Promise<AlertView> {
@@ -83,8 +84,9 @@ export class AlertsController {
   /** A record's deadlines and the rule (rule set, key, value, citation) that set each. */
   @Get('deadlines')
   @Roles(...STAFF)
-  @ApiOkResponse({
-    description: '[{id, kind, subject, dueAt, state, rule:{ruleSetId, key, value, citation}}]',
+  @ApiEndpoint({
+    summary: 'A record’s deadlines and the rule that set each',
+    ok: { type: DeadlineResponseDto, isArray: true },
   })
   deadlines(
     @Query() q: ListDeadlinesQueryDto,

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../../../common/auth.decorators';
 import type { Principal } from '../../../common/roles';
 import {
@@ -10,6 +10,8 @@ import {
 } from '../application/commands/assignments/assignment.commands';
 import { AssignmentStatusRequestDto, CancelAssignmentRequestDto } from './dispatch.dto';
 import { uuidParam } from './incidents.controller';
+import { ApiEndpoint } from '../../../common/openapi';
+import { AssignmentResponseDto, CancelAssignmentResponseDto } from './dispatch.response.dto';
 
 @ApiTags('dispatch')
 @ApiBearerAuth()
@@ -21,7 +23,11 @@ export class AssignmentsController {
   /** en_route → on_scene → cleared, each time-stamped; an impossible order is 409 INVALID_TRANSITION. */
   @Post(':id/status')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'The assignment with its timestamps' })
+  @ApiEndpoint({
+    summary: 'Move a crew along en_route → on_scene → cleared, time-stamped',
+    ok: { type: AssignmentResponseDto },
+    errors: [404, [409, 'INVALID_TRANSITION or IDEMPOTENCY_KEY_REUSED'], 422],
+  })
   status(
     @Param('id', uuidParam) id: string,
     @Body() body: AssignmentStatusRequestDto,
@@ -35,7 +41,11 @@ export class AssignmentsController {
   /** Cancels (recorded, not erased); with reassignTo another crew is sent in the same transaction. */
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiOkResponse({ description: '{cancelled, replacement?}' })
+  @ApiEndpoint({
+    summary: 'Cancel an assignment (recorded, not erased), optionally sending another crew',
+    ok: { type: CancelAssignmentResponseDto },
+    errors: [404, 409],
+  })
   cancel(
     @Param('id', uuidParam) id: string,
     @Body() body: CancelAssignmentRequestDto,

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Clock } from '@app/kz';
 import { CurrentUser, Roles } from '../../../common/auth.decorators';
 import type { Principal } from '../../../common/roles';
@@ -9,6 +9,8 @@ import {
   type QueueItem,
 } from '../application/queries/queue/dispatch-queue.query';
 import { QueueQueryDto } from './dispatch.dto';
+import { ApiEndpoint } from '../../../common/openapi';
+import { QueueItemResponseDto } from './dispatch.response.dto';
 
 @ApiTags('dispatch')
 @ApiBearerAuth()
@@ -21,9 +23,9 @@ export class DispatchQueueController {
 
   @Get()
   @Roles('dispatcher', 'supervisor')
-  @ApiOkResponse({
-    description:
-      '[{incidentId, priority, riskLevel, coded, waitingSeconds, overdue, districtId, address, reasons}]',
+  @ApiEndpoint({
+    summary: 'Open incidents of your districts, most urgent first',
+    ok: { type: QueueItemResponseDto, isArray: true },
   })
   queue(@Query() q: QueueQueryDto, @CurrentUser() user: Principal): Promise<QueueItem[]> {
     return this.queries.execute(

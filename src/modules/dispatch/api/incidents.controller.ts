@@ -1,12 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Clock } from '@app/kz';
 import type { FastifyRequest } from 'fastify';
 import { CurrentUser, Roles } from '../../../common/auth.decorators';
-import { DomainError } from '../../../common/domain-error';
+import { idParam } from '../../../common/id-pipe';
 import { AssignDistrictCommand } from '../application/commands/assign-district/assign-district.command';
 import type { Principal } from '../../../common/roles';
+import { PersonalData } from '../../../common/personal-data';
 import { AccessLog, logScopedRead } from '../../audit/application/access-log';
 import {
   AssignUnitCommand,
@@ -31,10 +32,18 @@ import {
   CloseIncidentRequestDto,
   RiskAssessmentRequestDto,
 } from './dispatch.dto';
+import { ApiEndpoint } from '../../../common/openapi';
+import {
+  AssignDistrictResponseDto,
+  AssignmentResponseDto,
+  CloseIncidentResponseDto,
+  IncidentResponseDto,
+  RecommendationResponseDto,
+  RiskAssessmentResponseDto,
+} from './dispatch.response.dto';
 
-export const uuidParam = new ParseUUIDPipe({
-  exceptionFactory: () => DomainError.validation('id', 'isUuid', 'id must be a UUID'),
-});
+/** The one id pipe (validates and lower-cases); kept under this name for the other controllers. */
+export const uuidParam = idParam;
 
 @ApiTags('incidents')
 @ApiBearerAuth()
@@ -47,10 +56,15 @@ export class IncidentsController {
     private readonly clock: Clock,
   ) {}
 
-  /** The incident, its timeline and history. Reads are logged; other districts' incidents are 403. */
+  /** The incident, its timeline and history. Reads are logged; other districts' incidents are 404. */
   @Get(':id')
   @Roles('dispatcher', 'inspector', 'supervisor', 'prosecutor')
-  @ApiOkResponse({ description: 'Incident with timeline and history' })
+  @PersonalData('incident')
+  @ApiEndpoint({
+    summary: 'An incident with its timeline and history (the read is logged)',
+    ok: { type: IncidentResponseDto },
+    errors: [404],
+  })
   async get(
     @Param('id', uuidParam) id: string,
     @CurrentUser() user: Principal,
@@ -74,9 +88,10 @@ export class IncidentsController {
 
   @Get(':id/recommendations')
   @Roles('dispatcher', 'supervisor')
-  @ApiOkResponse({
-    description:
-      '[{unitId, callSign, districtId, distanceMeters, locationAgeSeconds, eligible, reason}]',
+  @ApiEndpoint({
+    summary: 'Crews to send, nearest first; ineligible ones with the reason',
+    ok: { type: RecommendationResponseDto, isArray: true },
+    errors: [404],
   })
   recommendations(
     @Param('id', uuidParam) id: string,
@@ -88,7 +103,11 @@ export class IncidentsController {
   /** 201 {assignmentId}; 409 UNIT_NOT_AVAILABLE when the crew is taken (of racing dispatchers, one wins). */
   @Post(':id/assignments')
   @Roles('dispatcher', 'supervisor')
-  @ApiCreatedResponse({ description: '{assignmentId, incidentId, unitId, status, assignedAt, …}' })
+  @ApiEndpoint({
+    summary: 'Send a crew to the incident',
+    ok: { status: 201, type: AssignmentResponseDto },
+    errors: [404, [409, 'UNIT_NOT_AVAILABLE, INCIDENT_CLOSED or IDEMPOTENCY_KEY_REUSED'], 422],
+  })
   assign(
     @Param('id', uuidParam) id: string,
     @Body() body: AssignRequestDto,
@@ -103,7 +122,11 @@ export class IncidentsController {
   @Post(':id/district')
   @HttpCode(200)
   @Roles('supervisor')
-  @ApiOkResponse({ description: '{id, districtId}' })
+  @ApiEndpoint({
+    summary: 'Route an incident without a district to one of yours',
+    ok: { type: AssignDistrictResponseDto },
+    errors: [404, 409],
+  })
   assignDistrict(
     @Param('id', uuidParam) id: string,
     @Body() body: AssignDistrictRequestDto,
@@ -115,7 +138,11 @@ export class IncidentsController {
   @Post(':id/close')
   @HttpCode(200)
   @Roles('dispatcher', 'supervisor', 'inspector')
-  @ApiOkResponse({ description: '{id, status: "closed", disposition}' })
+  @ApiEndpoint({
+    summary: 'Close the incident with a disposition',
+    ok: { type: CloseIncidentResponseDto },
+    errors: [404, 409, 422],
+  })
   close(
     @Param('id', uuidParam) id: string,
     @Body() body: CloseIncidentRequestDto,
@@ -128,7 +155,11 @@ export class IncidentsController {
   @Post(':id/risk-assessment')
   @HttpCode(200)
   @Roles('dispatcher', 'inspector')
-  @ApiOkResponse({ description: '{priority, riskLevel, reasons, coded, contactPolicy}' })
+  @ApiEndpoint({
+    summary: 'Re-score the incident with new risk answers and re-queue it',
+    ok: { type: RiskAssessmentResponseDto },
+    errors: [404, 409],
+  })
   async assess(
     @Param('id', uuidParam) id: string,
     @Body() body: RiskAssessmentRequestDto,

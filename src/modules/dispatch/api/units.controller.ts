@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, CurrentUser, Roles } from '../../../common/auth.decorators';
 import type { Actor, Principal } from '../../../common/roles';
 import {
@@ -17,6 +17,8 @@ import {
   UnitsQueryDto,
 } from './dispatch.dto';
 import { uuidParam } from './incidents.controller';
+import { ApiEndpoint } from '../../../common/openapi';
+import { UnitLocationResponseDto, UnitResponseDto } from './dispatch.response.dto';
 
 @ApiTags('dispatch')
 @ApiBearerAuth()
@@ -29,7 +31,11 @@ export class UnitsController {
 
   @Post()
   @Roles('admin')
-  @ApiCreatedResponse({ description: '{id, callSign, districtId, status}' })
+  @ApiEndpoint({
+    summary: 'Register a crew',
+    ok: { status: 201, type: UnitResponseDto },
+    errors: [[409, 'CALL_SIGN_TAKEN or IDEMPOTENCY_KEY_REUSED']],
+  })
   create(@Body() body: CreateUnitRequestDto, @CurrentActor() actor: Actor): Promise<UnitView> {
     return this.commands.execute(
       new CreateUnitCommand(actor, body.callSign.trim(), body.districtId),
@@ -38,7 +44,10 @@ export class UnitsController {
 
   @Get()
   @Roles('dispatcher', 'supervisor', 'admin')
-  @ApiOkResponse({ description: 'Crews of your districts' })
+  @ApiEndpoint({
+    summary: 'Crews of your districts',
+    ok: { type: UnitResponseDto, isArray: true },
+  })
   list(@Query() q: UnitsQueryDto, @CurrentUser() user: Principal): Promise<UnitView[]> {
     return this.queries.execute(new ListUnitsQuery(user, q.districtId, q.status));
   }
@@ -46,7 +55,11 @@ export class UnitsController {
   @Post(':id/location')
   @HttpCode(200)
   @Roles('dispatcher', 'supervisor')
-  @ApiOkResponse({ description: 'The crew, and whether this position was newer than the one held' })
+  @ApiEndpoint({
+    summary: 'Report a crew position (older positions than the one held are not applied)',
+    ok: { type: UnitLocationResponseDto },
+    errors: [404],
+  })
   location(
     @Param('id', uuidParam) id: string,
     @Body() body: UnitLocationRequestDto,
@@ -60,7 +73,11 @@ export class UnitsController {
   @Post(':id/status')
   @HttpCode(200)
   @Roles('dispatcher', 'supervisor')
-  @ApiOkResponse({ description: 'The crew' })
+  @ApiEndpoint({
+    summary: 'Put a crew on or off duty',
+    ok: { type: UnitResponseDto },
+    errors: [404, 409],
+  })
   status(
     @Param('id', uuidParam) id: string,
     @Body() body: UnitStatusRequestDto,

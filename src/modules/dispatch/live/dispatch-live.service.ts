@@ -183,10 +183,11 @@ export class DispatchLiveService implements OnModuleInit, OnModuleDestroy {
       role: Principal['role'];
       district_ids: string[];
       disabled: boolean;
+      token_version: number;
     }>;
     try {
       rows = await this.dataSource.query(
-        `SELECT id, role, district_ids, disabled FROM users WHERE id = ANY($1::uuid[])`,
+        `SELECT id, role, district_ids, disabled, token_version FROM users WHERE id = ANY($1::uuid[])`,
         [ids],
       );
     } catch (error) {
@@ -200,7 +201,11 @@ export class DispatchLiveService implements OnModuleInit, OnModuleDestroy {
     for (const subscriber of snapshot) {
       if (!this.subscribers.has(subscriber)) continue;
       const user = byId.get(subscriber.principal.id);
-      if (!user || user.disabled || !STREAM_ROLES.includes(user.role)) {
+      // A password reset revoked the token this stream was opened with.
+      const revoked =
+        subscriber.principal.tokenVersion !== undefined &&
+        user?.token_version !== subscriber.principal.tokenVersion;
+      if (!user || user.disabled || revoked || !STREAM_ROLES.includes(user.role)) {
         this.subscribers.delete(subscriber);
         this.safely(() => subscriber.end());
         continue;

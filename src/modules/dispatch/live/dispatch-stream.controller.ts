@@ -1,9 +1,10 @@
 import { Controller, Get, Logger, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentUser, Roles } from '../../../common/auth.decorators';
 import type { Principal } from '../../../common/roles';
 import { DispatchLiveService, STREAM_ROLES } from './dispatch-live.service';
+import { ApiEndpoint } from '../../../common/openapi';
 
 /**
  * Written straight to the raw response rather than through `@Sse()`: an SSE comment (the
@@ -20,16 +21,15 @@ export class DispatchStreamController {
 
   @Get()
   @Roles(...STREAM_ROLES)
-  @ApiProduces('text/event-stream')
-  @ApiOperation({
+  @ApiEndpoint({
     summary: 'Server-Sent Events of queue and unit changes, from every instance',
     description:
       'Events `incident.created`, `incident.updated`, `unit.updated` with data ' +
       '`{type, id, districtId, version, eventTypes, at}` for the caller’s districts (district-less ' +
       'incidents to supervisors only); `resync` when changes may have been missed (re-read the ' +
       'queue); a `: heartbeat` comment every SSE_HEARTBEAT_SECONDS (default 15).',
+    ok: { mediaType: 'text/event-stream', description: 'an endless event stream' },
   })
-  @ApiOkResponse({ description: 'text/event-stream' })
   stream(
     @CurrentUser() user: Principal,
     @Req() request: FastifyRequest,

@@ -1,9 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '../../../common/openapi';
+import {
+  ArrestResponseDto,
+  CheckInResponseDto,
+  ProtectiveOrderResponseDto,
+  SafeContactResponseDto,
+  SpecialRequirementsResponseDto,
+  WarningResponseDto,
+} from './enforcement.response.dto';
 import { ClientIp, CurrentUser, Roles } from '../../../common/auth.decorators';
 import type { Principal } from '../../../common/roles';
-import { uuidParam } from '../../dispatch/api/incidents.controller';
+import { idParam } from '../../../common/id-pipe';
 import {
   CompleteCheckInCommand,
   type CheckInView,
@@ -58,7 +67,17 @@ export class EnforcementController {
 
   @Post('protective-orders')
   @Roles('inspector')
-  @ApiCreatedResponse({ description: 'The order: status issued, expiresAt null until served' })
+  @ApiEndpoint({
+    summary: 'Issue a protective order under the rule set in force on issuedAt',
+    ok: { status: 201, type: ProtectiveOrderResponseDto },
+    errors: [
+      404,
+      [
+        422,
+        'OFFENDER_UNDER_MIN_AGE, DURATION_EXCEEDS_MAXIMUM, ORDER_ALREADY_ACTIVE, BACKDATE_REASON_REQUIRED',
+      ],
+    ],
+  })
   issueOrder(
     @Body() b: IssueProtectiveOrderRequestDto,
     @CurrentUser() user: Principal,
@@ -80,7 +99,10 @@ export class EnforcementController {
 
   @Get('protective-orders')
   @Roles(...READERS)
-  @ApiOkResponse({ description: 'Orders of your districts, status as of now' })
+  @ApiEndpoint({
+    summary: 'Orders of your districts, status as of now',
+    ok: { type: ProtectiveOrderResponseDto, isArray: true },
+  })
   listOrders(
     @Query() q: ListOrdersQueryDto,
     @CurrentUser() user: Principal,
@@ -97,9 +119,13 @@ export class EnforcementController {
 
   @Get('protective-orders/:id')
   @Roles(...READERS)
-  @ApiOkResponse({ description: 'One order with its violations and next check' })
+  @ApiEndpoint({
+    summary: 'One order with its violations and next check',
+    ok: { type: ProtectiveOrderResponseDto },
+    errors: [404],
+  })
   getOrder(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam) id: string,
     @CurrentUser() user: Principal,
   ): Promise<ProtectiveOrderView> {
     return this.queries.execute(new GetProtectiveOrderQuery(user, id));
@@ -108,9 +134,17 @@ export class EnforcementController {
   @Post('protective-orders/:id/serve')
   @HttpCode(200)
   @Roles('inspector')
-  @ApiOkResponse({ description: 'Served: the term is fixed from delivery' })
+  @ApiEndpoint({
+    summary: 'Serve the order: the term is fixed from delivery',
+    ok: { type: ProtectiveOrderResponseDto },
+    errors: [
+      404,
+      [409, 'INVALID_TRANSITION'],
+      [422, 'SERVED_BEFORE_ISSUED, BACKDATE_REASON_REQUIRED'],
+    ],
+  })
   serve(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam) id: string,
     @Body() b: ServeOrderRequestDto,
     @CurrentUser() user: Principal,
     @ClientIp() ip: string,
@@ -122,11 +156,13 @@ export class EnforcementController {
 
   @Post('protective-orders/:id/violations')
   @Roles('inspector')
-  @ApiCreatedResponse({
-    description: 'The order with the violation linked (recording it twice changes nothing)',
+  @ApiEndpoint({
+    summary: 'Link a later incident as a violation (КоАП Art. 461); twice changes nothing',
+    ok: { status: 201, type: ProtectiveOrderResponseDto },
+    errors: [404, [422, 'ORDER_NOT_ACTIVE, VIOLATION_SAME_INCIDENT']],
   })
   violation(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam) id: string,
     @Body() b: OrderViolationRequestDto,
     @CurrentUser() user: Principal,
     @ClientIp() ip: string,
@@ -137,9 +173,13 @@ export class EnforcementController {
   @Post('protective-orders/:id/revoke')
   @HttpCode(200)
   @Roles('inspector')
-  @ApiOkResponse({ description: 'Revoked; pending check-ins cancelled' })
+  @ApiEndpoint({
+    summary: 'Revoke the order; its pending check-ins and alerts are cancelled',
+    ok: { type: ProtectiveOrderResponseDto },
+    errors: [404, [409, 'INVALID_TRANSITION']],
+  })
   revoke(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam) id: string,
     @Body() b: RevokeOrderRequestDto,
     @CurrentUser() user: Principal,
     @ClientIp() ip: string,
@@ -149,7 +189,11 @@ export class EnforcementController {
 
   @Post('warnings')
   @Roles('inspector')
-  @ApiCreatedResponse({ description: '{id, validUntil, ruleSet, nextCheckDueAt, repeatOffender}' })
+  @ApiEndpoint({
+    summary: 'Issue an official warning',
+    ok: { status: 201, type: WarningResponseDto },
+    errors: [404, [422, 'BACKDATE_REASON_REQUIRED']],
+  })
   warning(
     @Body() b: IssueWarningRequestDto,
     @CurrentUser() user: Principal,
@@ -167,7 +211,11 @@ export class EnforcementController {
 
   @Post('arrests')
   @Roles('inspector')
-  @ApiCreatedResponse({ description: '{id, releaseAt, ruleSet, repeatOffender}' })
+  @ApiEndpoint({
+    summary: 'Record an administrative arrest decided by a court',
+    ok: { status: 201, type: ArrestResponseDto },
+    errors: [404, [422, 'DURATION_EXCEEDS_MAXIMUM, BACKDATE_REASON_REQUIRED']],
+  })
   arrest(
     @Body() b: RecordArrestRequestDto,
     @CurrentUser() user: Principal,
@@ -187,7 +235,11 @@ export class EnforcementController {
 
   @Post('special-requirements')
   @Roles('inspector')
-  @ApiCreatedResponse({ description: '{id, endsAt, ruleSet, nextCheckDueAt}' })
+  @ApiEndpoint({
+    summary: 'Record court-ordered special requirements (КоАП Art. 54)',
+    ok: { status: 201, type: SpecialRequirementsResponseDto },
+    errors: [[422, 'DURATION_OUT_OF_RANGE, CHECK_INS_OUT_OF_RANGE, BACKDATE_REASON_REQUIRED']],
+  })
   specialRequirements(
     @Body() b: RecordSpecialRequirementsRequestDto,
     @CurrentUser() user: Principal,
@@ -209,7 +261,10 @@ export class EnforcementController {
 
   @Get('check-ins')
   @Roles(...READERS)
-  @ApiOkResponse({ description: 'Check-ins still due in your districts, earliest first' })
+  @ApiEndpoint({
+    summary: 'Check-ins still due in your districts, earliest first',
+    ok: { type: CheckInResponseDto, isArray: true },
+  })
   checkIns(
     @Query() q: ListCheckInsQueryDto,
     @CurrentUser() user: Principal,
@@ -226,9 +281,13 @@ export class EnforcementController {
   @Post('check-ins/:id/complete')
   @HttpCode(200)
   @Roles('inspector')
-  @ApiOkResponse({ description: 'The completed check-in' })
+  @ApiEndpoint({
+    summary: 'Complete a check-in with its outcome',
+    ok: { type: CheckInResponseDto },
+    errors: [404, [409, 'INVALID_TRANSITION'], [422, 'BACKDATE_REASON_REQUIRED']],
+  })
   completeCheckIn(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam) id: string,
     @Body() b: CompleteCheckInRequestDto,
     @CurrentUser() user: Principal,
     @ClientIp() ip: string,
@@ -248,11 +307,13 @@ export class EnforcementController {
 
   @Post('persons/:id/safe-contact')
   @Roles('inspector')
-  @ApiCreatedResponse({
-    description: '{id, personId, channel, consentAt}: the only way notifications may reach her',
+  @ApiEndpoint({
+    summary: 'Record the victim’s safe contact: the only way notifications may reach her',
+    ok: { status: 201, type: SafeContactResponseDto },
+    errors: [404],
   })
   safeContact(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam) id: string,
     @Body() b: SafeContactRequestDto,
     @CurrentUser() user: Principal,
     @ClientIp() ip: string,

@@ -4,6 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { EventStore } from '@app/event-store';
 import { rowsOf } from '@app/persistence';
 import { type EntityManager } from 'typeorm';
+import { assertInScope } from '../../../common/district-scope';
 import { DomainError } from '../../../common/domain-error';
 import { type Principal } from '../../../common/roles';
 import { AuditLog } from '../../audit/application/audit-log';
@@ -109,9 +110,9 @@ export class EnforcementSupport implements OnModuleInit {
       `SELECT id, district_id, received_at FROM incidents WHERE id = $1`,
       [incidentId],
     )) as Array<{ id: string; district_id: string | null; received_at: Date }>;
-    if (!row || !row.district_id || !principal.districtIds.includes(row.district_id))
-      throw DomainError.notFound('Incident');
-    return { id: row.id, districtId: row.district_id, receivedAt: row.received_at };
+    if (!row) throw DomainError.notFound('Incident');
+    assertInScope(principal, row.district_id, { type: 'incident', id: row.id, what: 'Incident' });
+    return { id: row.id, districtId: row.district_id!, receivedAt: row.received_at };
   }
 
   /** Finds or creates the person and links them to the incident (people module's command). */

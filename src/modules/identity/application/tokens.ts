@@ -9,6 +9,7 @@ export abstract class TokenIssuer {
     id: string;
     username: string;
     role: Role;
+    tokenVersion?: number;
   }): Promise<{ accessToken: string; expiresIn: number }>;
 }
 

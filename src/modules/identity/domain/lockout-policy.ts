@@ -1,7 +1,8 @@
 /**
  * Failed-logon limits. CJIS Security Policy v6.0 AC-7: no more than 5 consecutive invalid attempts
- * within 15 minutes, then lock for at least 10 minutes. The per-address limit answers 429 and is
- * set high because a whole dispatch centre works from behind one address.
+ * within 15 minutes, then lock for at least 10 minutes. The per-address limit is set high because a
+ * whole dispatch centre works from behind one address, and it never refuses correct credentials:
+ * past it, failed logins from the address answer 429 with Retry-After instead of 401.
  */
 export interface LockoutPolicy {
   maxFailures: number;

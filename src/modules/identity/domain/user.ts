@@ -7,6 +7,8 @@ export interface User {
   role: Role;
   districtIds: string[];
   disabled: boolean;
+  /** Carried by every token; bumped by a password reset or a disable to revoke older tokens. */
+  tokenVersion: number;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -1,9 +1,15 @@
 import { ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { Clock } from '@app/kz';
+import type { FastifyRequest } from 'fastify';
 import { AuthGuard } from '@nestjs/passport';
 import { PUBLIC_KEY, ROLES_KEY } from '../../../common/auth.decorators';
 import { DomainError } from '../../../common/domain-error';
+import { PERSONAL_DATA_KEY, type PersonalDataRoute } from '../../../common/personal-data';
 import { Principal, Role } from '../../../common/roles';
+import { AccessLog } from '../../audit/application/access-log';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Global guard, deny by default: a route is open only if marked @Public(); otherwise it needs a
@@ -13,7 +19,11 @@ import { Principal, Role } from '../../../common/roles';
 export class AccessGuard extends AuthGuard('jwt') {
   private readonly logger = new Logger(AccessGuard.name);
 
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly accessLog: AccessLog,
+    private readonly clock: Clock,
+  ) {
     super();
   }
 
@@ -27,9 +37,32 @@ export class AccessGuard extends AuthGuard('jwt') {
       throw DomainError.forbidden();
     }
     const user = context.switchToHttp().getRequest<{ user?: Principal }>().user;
-    if (!user || !roles.includes(user.role))
+    if (!user || !roles.includes(user.role)) {
+      if (user) await this.logPersonalDataRefusal(context, user);
       throw DomainError.forbidden('Your role may not do this');
+    }
     return true;
+  }
+
+  /** A refusal by role on a route that returns personal data belongs in the access log too. */
+  private async logPersonalDataRefusal(context: ExecutionContext, user: Principal): Promise<void> {
+    const route = this.reflector.getAllAndOverride<PersonalDataRoute | undefined>(
+      PERSONAL_DATA_KEY,
+      [context.getHandler(), context.getClass()],
+    );
+    if (!route) return;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const id = (request.params as { id?: unknown } | undefined)?.id;
+    await this.accessLog.recordDetached({
+      userId: user.id,
+      ip: request.ip,
+      subjectType: route.subjectType,
+      subjectId: typeof id === 'string' && UUID.test(id) ? id.toLowerCase() : null,
+      query: route.query,
+      endpoint: `${request.method} ${request.routeOptions?.url ?? 'unmatched'}`,
+      outcome: 'denied',
+      at: this.clock.now(),
+    });
   }
 
   override handleRequest<T>(error: unknown, user: T): T {

@@ -15,10 +15,14 @@ export class JwtTokenIssuer extends TokenIssuer {
     super();
   }
 
-  async issue(user: { id: string }): Promise<{ accessToken: string; expiresIn: number }> {
-    // Only the subject: role and districts are re-read on every request, so changes apply at once.
+  async issue(user: {
+    id: string;
+    tokenVersion?: number;
+  }): Promise<{ accessToken: string; expiresIn: number }> {
+    // The subject and its token version only: role and districts are re-read on every request,
+    // so changes apply at once; `iat` and `exp` are always set.
     const accessToken = await this.jwt.signAsync(
-      { sub: user.id },
+      { sub: user.id, ver: user.tokenVersion ?? 0 },
       {
         expiresIn: this.ttlSeconds,
         jwtid: randomUUID(),

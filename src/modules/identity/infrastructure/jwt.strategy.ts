@@ -29,10 +29,26 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  async validate(payload: { sub?: unknown }): Promise<Principal | false> {
+  async validate(payload: {
+    sub?: unknown;
+    exp?: unknown;
+    iat?: unknown;
+    ver?: unknown;
+  }): Promise<Principal | false> {
     if (typeof payload.sub !== 'string' || !/^[0-9a-f-]{36}$/i.test(payload.sub)) return false;
-    const user = await this.users.findById(this.uow.manager(), payload.sub);
+    // A token that never expires, or names no issue time or version, is refused.
+    if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number') return false;
+    if (typeof payload.ver !== 'number') return false;
+    const user = await this.users.findById(this.uow.manager(), payload.sub.toLowerCase());
     if (!user || user.disabled) return false;
-    return { id: user.id, username: user.username, role: user.role, districtIds: user.districtIds };
+    // A password reset or a disable bumped the version: every older token is revoked.
+    if (payload.ver !== user.tokenVersion) return false;
+    return {
+      id: user.id,
+      username: user.username,
+      role: user.role,
+      districtIds: user.districtIds,
+      tokenVersion: user.tokenVersion,
+    };
   }
 }

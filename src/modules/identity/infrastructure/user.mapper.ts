@@ -11,6 +11,7 @@ export const UserMapper = {
       role: e.role as Role,
       districtIds: [...e.districtIds].sort(),
       disabled: e.disabled,
+      tokenVersion: e.tokenVersion ?? 0,
       createdAt: e.createdAt,
       updatedAt: e.updatedAt,
     };

@@ -24,6 +24,9 @@ export class UserOrmEntity {
   @Column('boolean', { default: false })
   disabled!: boolean;
 
+  @Column('integer', { name: 'token_version', default: 0 })
+  tokenVersion!: number;
+
   @Column('timestamptz', { name: 'created_at' })
   createdAt!: Date;
 

@@ -30,11 +30,17 @@ export class RegisterCallRequestDto {
   @IsTimestamp()
   answeredAt?: string;
 
-  @ApiProperty({ example: '+77012345678' })
+  @ApiPropertyOptional({
+    example: '+77012345678',
+    nullable: true,
+    description:
+      'absent or null when the number is withheld, or the call comes from a payphone or a phone without a SIM; any valid Kazakh (mobile or fixed-line) or international number',
+  })
+  @IsOptional()
   @IsString()
   @MinLength(3)
   @MaxLength(32)
-  callerPhone!: string;
+  callerPhone?: string | null;
 
   @ApiProperty({ format: 'uuid' })
   @IsUUID()

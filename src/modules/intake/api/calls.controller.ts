@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Clock } from '@app/kz';
 import type { FastifyRequest } from 'fastify';
 import { CurrentUser, Roles } from '../../../common/auth.decorators';
 import type { Principal } from '../../../common/roles';
+import { PersonalData } from '../../../common/personal-data';
 import { AccessLog, logScopedRead } from '../../audit/application/access-log';
 import { uuidParam } from '../../dispatch/api/incidents.controller';
 import {
@@ -17,7 +18,12 @@ import {
 } from '../application/commands/register-call/register-call.command';
 import { type CallView, GetCallQuery } from '../application/queries/get-call/get-call.query';
 import { RegisterCallRequestDto } from './call.request.dto';
-import { RegisterCallResponseDto } from './call.response.dto';
+import {
+  CallResponseDto,
+  FlagCodedResponseDto,
+  RegisterCallResponseDto,
+} from './call.response.dto';
+import { ApiEndpoint } from '../../../common/openapi';
 
 @ApiTags('intake')
 @ApiBearerAuth()
@@ -33,7 +39,10 @@ export class CallsController {
   /** Registers a 102 call: opens its incident, recognises the passphrase, scores and queues it. */
   @Post()
   @Roles('dispatcher')
-  @ApiCreatedResponse({ type: RegisterCallResponseDto })
+  @ApiEndpoint({
+    summary: 'Register a 102 call: opens its incident, recognises the passphrase, scores it',
+    ok: { status: 201, type: RegisterCallResponseDto },
+  })
   register(
     @Body() body: RegisterCallRequestDto,
     @CurrentUser() user: Principal,
@@ -44,8 +53,10 @@ export class CallsController {
   @Post(':id/flag-coded')
   @HttpCode(200)
   @Roles('dispatcher')
-  @ApiOkResponse({
-    description: '{id, incidentId, coded, contactPolicy, priority, riskLevel, reasons}',
+  @ApiEndpoint({
+    summary: 'Mark a call as coded: silent contact and re-scored priority',
+    ok: { type: FlagCodedResponseDto },
+    errors: [404],
   })
   flagCoded(
     @Param('id', uuidParam) id: string,
@@ -56,7 +67,12 @@ export class CallsController {
 
   @Get(':id')
   @Roles('dispatcher', 'supervisor', 'prosecutor', 'inspector')
-  @ApiOkResponse({ description: 'The call with its triage' })
+  @PersonalData('call')
+  @ApiEndpoint({
+    summary: 'A call with its triage (the read is logged)',
+    ok: { type: CallResponseDto },
+    errors: [404],
+  })
   async get(
     @Param('id', uuidParam) id: string,
     @CurrentUser() user: Principal,

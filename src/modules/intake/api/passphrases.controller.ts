@@ -1,14 +1,7 @@
 import { IsTimestamp } from '../../../common/validators';
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Clock } from '@app/kz';
 import {
   ArrayMaxSize,
@@ -28,6 +21,8 @@ import {
   ListPassphrasesQuery,
   type PassphraseView,
 } from '../application/queries/list-passphrases/list-passphrases.query';
+import { ApiEndpoint } from '../../../common/openapi';
+import { PassphraseResponseDto } from './call.response.dto';
 
 export class CreatePassphraseRequestDto {
   @ApiProperty({ example: 'Поступили антисептики, маски?' })
@@ -75,13 +70,19 @@ export class PassphrasesController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ description: 'All passphrases, with whether each is in force now' })
+  @ApiEndpoint({
+    summary: 'All passphrases, with whether each is in force now',
+    ok: { type: PassphraseResponseDto, isArray: true },
+  })
   list(): Promise<PassphraseView[]> {
     return this.queries.execute(new ListPassphrasesQuery(this.clock.now()));
   }
 
   @Post()
-  @ApiCreatedResponse({ description: 'The created passphrase' })
+  @ApiEndpoint({
+    summary: 'Add a passphrase, in force from validFrom',
+    ok: { status: 201, type: PassphraseResponseDto },
+  })
   create(
     @Body() body: CreatePassphraseRequestDto,
     @CurrentActor() actor: Actor,

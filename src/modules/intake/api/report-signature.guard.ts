@@ -16,7 +16,8 @@ export function rawBodyOf(request: RawRequest): string | Buffer {
 
 /**
  * Signed partner intake: HMAC-SHA256 over "<timestamp>.<raw body>", ±300 s, constant-time
- * comparison. Addresses that keep sending bad signatures get 429 before any work is done.
+ * comparison. Addresses that keep sending bad signatures get 429 for their bad requests; a valid
+ * signature is never refused for its address.
  */
 @Injectable()
 export class ReportSignatureGuard implements CanActivate {
@@ -39,23 +40,12 @@ export class ReportSignatureGuard implements CanActivate {
       );
     }
     const now = this.clock.now();
-    const db = this.uow.manager();
-    const since = new Date(now.getTime() - this.policy.rejectionWindowSeconds * 1000);
-    const [{ n }] = (await db.query(
-      `SELECT count(*)::int AS n FROM intake_rejections WHERE ip = $1 AND at > $2`,
-      [request.ip, since],
-    )) as Array<{ n: number }>;
-    if (n >= this.policy.maxRejectionsPerAddress) {
-      throw new DomainError(
-        'RATE_LIMITED',
-        'rate_limited',
-        'Too many badly signed requests from this address; try again later',
-      );
-    }
     const header = (name: string) => {
       const v = request.headers[name];
       return typeof v === 'string' ? v : undefined;
     };
+    // The signature is checked first: a correctly signed delivery always gets through, whatever
+    // else came from its address (the real feed may share it with whoever sends garbage).
     const verdict = verifySignature(
       secret,
       { timestamp: header('x-timestamp'), signature: header('x-signature') },
@@ -63,18 +53,35 @@ export class ReportSignatureGuard implements CanActivate {
       now,
       this.policy,
     );
-    if (!verdict.ok) {
-      await db.query(`INSERT INTO intake_rejections (ip, at, reason) VALUES ($1, $2, $3)`, [
-        request.ip,
-        now,
-        verdict.reason,
-      ]);
-      const message =
-        verdict.reason === 'stale'
-          ? 'X-Timestamp is outside the allowed window'
-          : 'Missing or invalid X-Signature';
-      throw new DomainError('SIGNATURE_INVALID', 'unauthenticated', message);
+    if (verdict.ok) return true;
+
+    // The address is limited while it has `maxRejectionsPerAddress` rejections in the window; the
+    // newest rejection that keeps it so says when that ends. Limited requests are not recorded,
+    // so a flood writes at most that many rows per window.
+    const db = this.uow.manager();
+    const windowMs = this.policy.rejectionWindowSeconds * 1000;
+    const [pivot] = (await db.query(
+      `SELECT at FROM intake_rejections WHERE ip = $1 AND at > $2 ORDER BY at DESC OFFSET $3 LIMIT 1`,
+      [request.ip, new Date(now.getTime() - windowMs), this.policy.maxRejectionsPerAddress - 1],
+    )) as Array<{ at: Date }>;
+    if (pivot) {
+      throw new DomainError(
+        'RATE_LIMITED',
+        'rate_limited',
+        'Too many badly signed requests from this address; try again later',
+        undefined,
+        (pivot.at.getTime() + windowMs - now.getTime()) / 1000,
+      );
     }
-    return true;
+    await db.query(`INSERT INTO intake_rejections (ip, at, reason) VALUES ($1, $2, $3)`, [
+      request.ip,
+      now,
+      verdict.reason,
+    ]);
+    const message =
+      verdict.reason === 'stale'
+        ? 'X-Timestamp is outside the allowed window'
+        : 'Missing or invalid X-Signature';
+    throw new DomainError('SIGNATURE_INVALID', 'unauthenticated', message);
   }
 }

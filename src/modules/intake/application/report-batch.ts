@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { DomainError } from '../../../common/domain-error';
-import { findUnstorableString } from '../../../common/validators';
+import { boundedField, parseBoundedJson } from '../../../common/input-limits';
 import { QamqorReportDto } from '../api/qamqor-report.dto';
 import {
   ReceiveReportCommand,
@@ -46,18 +46,10 @@ export class ReportBatchImporter {
       const line = i + 1;
       let parsed: unknown;
       try {
-        parsed = JSON.parse(text);
-      } catch {
-        result.rejected.push({ line, code: 'MALFORMED_JSON', message: 'Line is not valid JSON' });
-        continue;
-      }
-      const unstorable = findUnstorableString(parsed);
-      if (unstorable) {
-        result.rejected.push({
-          line,
-          code: 'INVALID_CHARACTERS',
-          message: `${unstorable} contains characters that cannot be stored`,
-        });
+        // Depth, sizes, forbidden keys and unstorable characters, before anything recursive.
+        parsed = parseBoundedJson(text);
+      } catch (error) {
+        result.rejected.push(lineRejection(line, error));
         continue;
       }
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -68,15 +60,24 @@ export class ReportBatchImporter {
         });
         continue;
       }
-      const dto = plainToInstance(QamqorReportDto, parsed);
-      const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-      if (errors.length > 0) {
-        const fields = errors.flatMap((e) => flattenFields(e)).join(', ');
-        result.rejected.push({
-          line,
-          code: 'VALIDATION_FAILED',
-          message: `Invalid fields: ${fields}`,
-        });
+      let dto: QamqorReportDto;
+      try {
+        dto = plainToInstance(QamqorReportDto, parsed);
+        const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+        if (errors.length > 0) {
+          const fields = [...new Set(errors.flatMap((e) => flattenFields(e)))];
+          const shown = fields.slice(0, 10).map(boundedField).join(', ');
+          const more = fields.length > 10 ? ` and ${fields.length - 10} more` : '';
+          result.rejected.push({
+            line,
+            code: 'VALIDATION_FAILED',
+            message: `Invalid fields: ${shown}${more}`,
+          });
+          continue;
+        }
+      } catch (error) {
+        // Whatever the line holds, it rejects only itself.
+        result.rejected.push(lineRejection(line, error));
         continue;
       }
       try {
@@ -88,7 +89,7 @@ export class ReportBatchImporter {
       } catch (error) {
         // One line never fails the batch: the lines before it are committed, those after still run.
         if (error instanceof DomainError) {
-          result.rejected.push({ line, code: error.code, message: error.message });
+          result.rejected.push(lineRejection(line, error));
         } else {
           this.logger.error(
             {
@@ -109,8 +110,32 @@ export class ReportBatchImporter {
   }
 }
 
-function flattenFields(e: ValidationError, parent = ''): string[] {
-  const field = parent ? `${parent}.${e.property}` : e.property;
-  const children = e.children ?? [];
-  return children.length ? children.flatMap((c) => flattenFields(c, field)) : [field];
+/** Leaf field paths of a validation error, without recursion. */
+function flattenFields(root: ValidationError): string[] {
+  const fields: string[] = [];
+  const stack: Array<{ e: ValidationError; parent: string }> = [{ e: root, parent: '' }];
+  while (stack.length > 0) {
+    const { e, parent } = stack.pop()!;
+    const field = parent ? `${parent}.${e.property}` : e.property;
+    const children = e.children ?? [];
+    if (children.length === 0) fields.push(field);
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ e: children[i], parent: field });
+  }
+  return fields;
+}
+
+const MAX_LINE_MESSAGE_CHARS = 300;
+
+function lineRejection(line: number, error: unknown): BatchResult['rejected'][number] {
+  if (error instanceof DomainError && error.code === 'MALFORMED_JSON') {
+    return { line, code: 'MALFORMED_JSON', message: 'Line is not valid JSON' };
+  }
+  if (error instanceof DomainError) {
+    const message =
+      error.message.length <= MAX_LINE_MESSAGE_CHARS
+        ? error.message
+        : `${error.message.slice(0, MAX_LINE_MESSAGE_CHARS)}…`;
+    return { line, code: error.code, message };
+  }
+  return { line, code: 'VALIDATION_FAILED', message: 'Line could not be read as a report' };
 }

@@ -1,18 +1,21 @@
 import { Controller, Get, Query, Req } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { checkIin, Clock } from '@app/kz';
 import type { FastifyRequest } from 'fastify';
 import { Matches } from 'class-validator';
 import { CurrentUser, Roles } from '../../../common/auth.decorators';
 import { DomainError } from '../../../common/domain-error';
 import type { Principal } from '../../../common/roles';
+import { PersonalData } from '../../../common/personal-data';
 import { AccessLog } from '../../audit/application/access-log';
 import {
   GetPersonByIinQuery,
   type PersonLookup,
   type PersonView,
 } from '../application/queries/get-person/get-person.query';
+import { ApiEndpoint } from '../../../common/openapi';
+import { PersonResponseDto } from './person.response.dto';
 
 export class PersonLookupDto {
   @ApiProperty({ example: '791028302728' })
@@ -33,7 +36,12 @@ export class PersonsController {
   /** Every lookup, found or not, is written to the access log before anything is returned. */
   @Get()
   @Roles('dispatcher', 'inspector', 'supervisor', 'prosecutor')
-  @ApiOkResponse({ description: 'The person with their history in your districts' })
+  @PersonalData('person', 'iin')
+  @ApiEndpoint({
+    summary: 'A person by IIN, with their history in your districts (every lookup is logged)',
+    ok: { type: PersonResponseDto },
+    errors: [404],
+  })
   async byIin(
     @Query() q: PersonLookupDto,
     @CurrentUser() user: Principal,

@@ -2,8 +2,7 @@ import { Body, Controller, Get, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
+  ApiExtraModels,
   ApiProperty,
   ApiPropertyOptional,
   ApiTags,
@@ -16,6 +15,8 @@ import { IsTimestamp } from '../../../common/validators';
 import { CreateRuleSetVersionCommand } from '../application/commands/create-rule-set-version/create-rule-set-version.command';
 import { type RuleSetVersionView } from '../application/commands/create-rule-set-version/create-rule-set-version.handler';
 import { RuleSetRepository } from '../application/rule-set.repository';
+import { ApiEndpoint } from '../../../common/openapi';
+import { PolicyResponseDto, RuleSetVersionResponseDto, RuleValueDto } from './policy.response.dto';
 
 export class CreateRuleSetVersionRequestDto {
   @ApiProperty({ example: 'deadlines' })
@@ -70,9 +71,11 @@ export class PoliciesController {
   /** Every rule set, its validity and each value with its citation. */
   @Get()
   @AnyRole()
-  @ApiOkResponse({
-    description: '[{id, kind, version, validFrom, validTo, values:{key:{value, unit, citation}}}]',
+  @ApiEndpoint({
+    summary: 'Every rule set, its validity and each value with its citation',
+    ok: { type: PolicyResponseDto, isArray: true },
   })
+  @ApiExtraModels(RuleValueDto)
   async list() {
     const sets = await this.ruleSets.list(this.uow.manager());
     // A version ends where the next of its kind begins (rows of versions in use are never edited).
@@ -93,8 +96,13 @@ export class PoliciesController {
   /** A new version of a kind from a date (admin); keys not given carry over from the latest. */
   @Post()
   @Roles('admin')
-  @ApiCreatedResponse({
-    description: 'The new version with all its values and the keys carried over',
+  @ApiEndpoint({
+    summary: 'A new version of a kind of rule set from a date; unnamed values carry over',
+    ok: { status: 201, type: RuleSetVersionResponseDto },
+    errors: [
+      [409, 'VERSION_EXISTS or IDEMPOTENCY_KEY_REUSED'],
+      [422, 'VALID_FROM_IN_PAST or VALID_FROM_NOT_AFTER_LATEST'],
+    ],
   })
   create(
     @Body() b: CreateRuleSetVersionRequestDto,

@@ -1,11 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { AnyRole } from '../../../common/auth.decorators';
 import {
   type DistrictView,
   ListDistrictsQuery,
 } from '../application/queries/list-districts/list-districts.query';
+import { ApiEndpoint } from '../../../common/openapi';
 
 export class DistrictResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -22,7 +23,7 @@ export class DistrictsController {
 
   @Get()
   @AnyRole()
-  @ApiOkResponse({ type: [DistrictResponseDto] })
+  @ApiEndpoint({ summary: 'All districts', ok: { type: DistrictResponseDto, isArray: true } })
   list(): Promise<DistrictView[]> {
     return this.queries.execute(new ListDistrictsQuery());
   }

@@ -25,6 +25,11 @@ export interface HistorySignals {
   priorIncidents12m: number;
   activeProtectiveOrders: number;
   priorArrests: number;
+  /**
+   * How the prior incidents matched, each counted once per way (one incident may match several):
+   * `place` at this address or number, the others involving the person named in that role.
+   */
+  priorIncidentsBy?: { place: number; victim: number; offender: number; applicant: number };
 }
 
 export interface CallFlags {
@@ -65,6 +70,23 @@ const PRIORITY_BY_LEVEL: Record<RiskLevel, string> = {
   low: 'priority.low',
 };
 
+/** Says how many earlier incidents there were and what linked them to this call. */
+function priorIncidentsReason(history: HistorySignals): string {
+  const n = history.priorIncidents12m;
+  const incidents = `${n} earlier incident${n === 1 ? '' : 's'}`;
+  const by = history.priorIncidentsBy;
+  const place = `${incidents} at this address or number in the last 12 months.`;
+  if (!by || by.offender + by.victim + by.applicant === 0) return place;
+  const parts: Array<[number, string]> = [
+    [by.offender, 'involving the named offender'],
+    [by.victim, 'involving the named victim'],
+    [by.applicant, 'involving the applicant'],
+    [by.place, 'at this address or number'],
+  ];
+  const said = parts.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`);
+  return `${incidents} in the last 12 months: ${said.join(', ')}.`;
+}
+
 /**
  * Scores the structured yes/no answers and the history signals under one triage rule set, and
  * says why in sentences a dispatcher reads in two seconds. Pure: same inputs, same result.
@@ -88,10 +110,9 @@ export function assessRisk(
   }
   if (history.priorIncidents12m > 0) {
     const many = history.priorIncidents12m >= rules.number('threshold.priorIncidents12mMany');
-    const n = history.priorIncidents12m;
     weighted.push({
       points: rules.number(many ? 'weight.priorIncidents12mMany' : 'weight.priorIncidents12m'),
-      reason: `${n} earlier incident${n === 1 ? '' : 's'} at this address or number in the last 12 months.`,
+      reason: priorIncidentsReason(history),
     });
   }
   if (history.priorArrests > 0) {

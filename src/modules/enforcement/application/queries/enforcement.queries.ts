@@ -1,7 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Clock } from '@app/kz';
 import { UnitOfWork } from '@app/persistence';
-import { DomainError } from '../../../../common/domain-error';
+import { assertInScope } from '../../../../common/district-scope';
 import { type Principal } from '../../../../common/roles';
 import { type CheckInView } from '../commands/check-ins/check-in.commands';
 import { toCheckInView } from '../commands/check-ins/check-in.handlers';
@@ -78,8 +78,11 @@ export class GetProtectiveOrderHandler implements IQueryHandler<GetProtectiveOrd
 
   async execute({ principal, id }: GetProtectiveOrderQuery): Promise<ProtectiveOrderView> {
     const view = await loadOrderView(this.uow.manager(), id, this.clock.now());
-    if (!principal.districtIds.includes(view.districtId))
-      throw DomainError.notFound('Protective order');
+    assertInScope(principal, view.districtId, {
+      type: 'protective_order',
+      id: view.id,
+      what: 'Protective order',
+    });
     return view;
   }
 }

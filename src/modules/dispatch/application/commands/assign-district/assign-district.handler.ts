@@ -2,7 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EventStore } from '@app/event-store';
 import { Clock } from '@app/kz';
 import { UnitOfWork } from '@app/persistence';
-import { assertDistrictAccess } from '../../../../../common/district-scope';
+import { assertDistrictAccess, assertInScope } from '../../../../../common/district-scope';
 import { DomainError } from '../../../../../common/domain-error';
 import { INCIDENT_STREAM } from '../../../domain/incident';
 import { AssignDistrictCommand } from './assign-district.command';
@@ -26,7 +26,12 @@ export class AssignDistrictHandler implements ICommandHandler<
         [c.incidentId],
       )) as Array<{ id: string; district_id: string | null; status: string }>;
       if (!incident) throw DomainError.notFound('Incident');
-      if (incident.district_id) assertDistrictAccess(c.principal, incident.district_id);
+      if (incident.district_id)
+        assertInScope(c.principal, incident.district_id, {
+          type: 'incident',
+          id: incident.id,
+          what: 'Incident',
+        });
       assertDistrictAccess(c.principal, c.districtId);
       if (incident.status === 'closed') {
         throw new DomainError('INCIDENT_CLOSED', 'conflict', 'The incident is closed');

@@ -224,7 +224,11 @@ async function advance(
   backdate?: Backdate,
 ): Promise<AssignmentView> {
   const peek = await lockAssignment(tx, assignmentId);
-  const incident = await lockIncident(tx, peek.incident_id, principal);
+  const incident = await lockIncident(tx, peek.incident_id, principal, {
+    type: 'assignment',
+    id: assignmentId,
+    what: 'Assignment',
+  });
   const unit = await lockUnit(tx, peek.unit_id);
   const current = await lockAssignment(tx, assignmentId);
   assertTransition(current.status, to);

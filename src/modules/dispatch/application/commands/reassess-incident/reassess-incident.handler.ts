@@ -2,7 +2,7 @@ import { CommandHandler, type ICommandHandler, QueryBus } from '@nestjs/cqrs';
 import { EventStore } from '@app/event-store';
 import { rowsOf, UnitOfWork } from '@app/persistence';
 import { type EntityManager } from 'typeorm';
-import { assertDistrictAccess } from '../../../../../common/district-scope';
+import { assertInScope } from '../../../../../common/district-scope';
 import { DomainError } from '../../../../../common/domain-error';
 import { TriageService } from '../../../../triage/application/triage.service';
 import { type HistorySignals, type RiskAnswers } from '../../../../triage/domain/risk-assessment';
@@ -40,8 +40,13 @@ export class ReassessIncidentHandler implements ICommandHandler<
         district_id: string | null;
       }>;
       if (!row) throw DomainError.notFound('Incident');
-      if (!row.district_id) throw DomainError.forbidden('This incident has no district yet');
-      assertDistrictAccess(command.principal, row.district_id);
+      if (!row.district_id && command.principal.role === 'supervisor')
+        throw DomainError.forbidden('This incident has no district yet');
+      assertInScope(command.principal, row.district_id, {
+        type: 'incident',
+        id: row.id,
+        what: 'Incident',
+      });
       const coded = row.coded || command.change.coded === true;
       if (row.status === 'closed') {
         // A closed incident is not re-scored, but learning that the call was coded still makes it

@@ -9,7 +9,7 @@ import {
   rowsOf,
   UnitOfWork,
 } from '@app/persistence';
-import { assertDistrictAccess } from '../../../../../common/district-scope';
+import { assertInScope } from '../../../../../common/district-scope';
 import { DomainError } from '../../../../../common/domain-error';
 import { AuditLog } from '../../../../audit/application/audit-log';
 import { UNIT_STREAM } from '../../../domain/assignment';
@@ -112,7 +112,7 @@ export class ReportUnitLocationHandler implements ICommandHandler<
     const at = resolveAt(c.at, now);
     return this.uow.run(async (tx) => {
       const unit = await lockUnit(tx, c.unitId);
-      assertDistrictAccess(c.principal, unit.district_id);
+      assertInScope(c.principal, unit.district_id, { type: 'unit', id: c.unitId, what: 'Unit' });
       // A position that arrives late does not overwrite a newer one.
       const [row] = await rowsOf<UnitRow>(
         tx,
@@ -149,7 +149,7 @@ export class SetUnitStatusHandler implements ICommandHandler<SetUnitStatusComman
     const now = this.clock.now();
     return this.uow.run(async (tx) => {
       const unit = await lockUnit(tx, c.unitId);
-      assertDistrictAccess(c.principal, unit.district_id);
+      assertInScope(c.principal, unit.district_id, { type: 'unit', id: c.unitId, what: 'Unit' });
       const [active] = (await tx.query(
         `SELECT id FROM assignments WHERE unit_id = $1 AND status IN ('assigned', 'en_route', 'on_scene')`,
         [c.unitId],

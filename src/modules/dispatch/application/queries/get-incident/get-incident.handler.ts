@@ -25,7 +25,10 @@ export class GetIncidentHandler implements IQueryHandler<GetIncidentQuery, Incid
       `SELECT type, occurred_at, actor_id FROM events WHERE stream_id = $1 ORDER BY stream_version`,
       [query.incidentId],
     )) as Array<{ type: string; occurred_at: Date; actor_id: string | null }>;
-    const history = await this.queries.execute<HistorySignalsQuery, HistorySignals>(
+    const { priorIncidents12m, activeProtectiveOrders, priorArrests } = await this.queries.execute<
+      HistorySignalsQuery,
+      HistorySignals
+    >(
       new HistorySignalsQuery(
         i.id as string,
         i.address_norm as string,
@@ -57,7 +60,7 @@ export class GetIncidentHandler implements IQueryHandler<GetIncidentQuery, Incid
         at: e.occurred_at.toISOString(),
         actorId: e.actor_id,
       })),
-      history,
+      history: { priorIncidents12m, activeProtectiveOrders, priorArrests },
     };
   }
 }

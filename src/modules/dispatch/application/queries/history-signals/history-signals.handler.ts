@@ -12,8 +12,11 @@ export class HistorySignalsHandler implements IQueryHandler<HistorySignalsQuery,
   ) {}
 
   /**
-   * Earlier incidents at the same normalised address or from the same number in the 12 months
-   * before this one. Orders and arrests join when the enforcement capability records them.
+   * Earlier incidents within the rule set's window at the same normalised address, from the same
+   * number, or involving the same victim, offender or applicant (by IIN, else by phone and name,
+   * as the people module keys persons) — each incident counted once, however it matched, and
+   * across districts: counts travel, personal details do not. One statement.
+   * Orders and arrests join when the enforcement capability records them.
    */
   async execute(q: HistorySignalsQuery): Promise<HistorySignals> {
     const db = this.uow.manager();
@@ -21,12 +24,57 @@ export class HistorySignalsHandler implements IQueryHandler<HistorySignalsQuery,
       'historyWindow.priorIncidents',
     );
     const [row] = (await db.query(
-      `SELECT count(*)::int AS n FROM incidents
+      `WITH given AS (
+         SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[]) AS g(role, iin, phone, name_norm)
+       ), named AS (
+         SELECT p.id AS person_id, g.role FROM given g JOIN persons p ON p.iin = g.iin::char(12)
+         UNION
+         SELECT p.id, g.role FROM given g JOIN persons p
+           ON g.iin IS NULL AND p.iin IS NULL AND p.phone = g.phone
+          AND p.full_name_norm IS NOT DISTINCT FROM g.name_norm
+         UNION
+         SELECT person_id, role FROM incident_persons WHERE incident_id = $1
+       ), hits AS (
+         SELECT id, 'place' AS via, received_at FROM incidents WHERE address_norm = $2
+         UNION ALL
+         SELECT id, 'place', received_at FROM incidents WHERE $3::text IS NOT NULL AND caller_phone = $3
+         UNION ALL
+         SELECT i.id, n.role, i.received_at FROM named n
+           JOIN incident_persons ip ON ip.person_id = n.person_id
+           JOIN incidents i ON i.id = ip.incident_id
+       )
+       SELECT count(DISTINCT id)::int AS n,
+              count(DISTINCT id) FILTER (WHERE via = 'place')::int AS place,
+              count(DISTINCT id) FILTER (WHERE via = 'victim')::int AS victim,
+              count(DISTINCT id) FILTER (WHERE via = 'offender')::int AS offender,
+              count(DISTINCT id) FILTER (WHERE via = 'applicant')::int AS applicant
+       FROM hits
        WHERE id IS DISTINCT FROM $1
-         AND received_at < $4 AND received_at >= $4 - make_interval(days => $5)
-         AND (address_norm = $2 OR ($3::text IS NOT NULL AND caller_phone = $3))`,
-      [q.excludeIncidentId, q.addressNorm, q.phone, q.before, windowDays],
-    )) as Array<{ n: number }>;
-    return { priorIncidents12m: row.n, activeProtectiveOrders: 0, priorArrests: 0 };
+         AND received_at < $4 AND received_at >= $4 - make_interval(days => $5)`,
+      [
+        q.excludeIncidentId,
+        q.addressNorm,
+        q.phone,
+        q.before,
+        windowDays,
+        q.people.map((p) => p.role),
+        q.people.map((p) => p.iin),
+        q.people.map((p) => p.phone),
+        q.people.map((p) => p.fullNameNorm),
+      ],
+    )) as Array<{
+      n: number;
+      place: number;
+      victim: number;
+      offender: number;
+      applicant: number;
+    }>;
+    const { n, ...by } = row;
+    return {
+      priorIncidents12m: n,
+      activeProtectiveOrders: 0,
+      priorArrests: 0,
+      priorIncidentsBy: by,
+    };
   }
 }

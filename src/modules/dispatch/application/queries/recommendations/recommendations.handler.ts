@@ -1,7 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { distanceMeters } from '@app/kz';
 import { UnitOfWork } from '@app/persistence';
-import { assertDistrictAccess } from '../../../../../common/district-scope';
+import { assertInScope } from '../../../../../common/district-scope';
 import { DomainError } from '../../../../../common/domain-error';
 import { RuleSetRepository } from '../../../../policy/application/rule-set.repository';
 import { type Recommendation, RecommendationsQuery } from './recommendations.query';
@@ -44,8 +44,13 @@ export class RecommendationsHandler implements IQueryHandler<
       region: string | null;
     }>;
     if (!incident) throw DomainError.notFound('Incident');
-    if (!incident.district_id) throw DomainError.forbidden('This incident has no district yet');
-    assertDistrictAccess(q.principal, incident.district_id);
+    if (!incident.district_id && q.principal.role === 'supervisor')
+      throw DomainError.forbidden('This incident has no district yet');
+    assertInScope(q.principal, incident.district_id, {
+      type: 'incident',
+      id: incident.id,
+      what: 'Incident',
+    });
     const staleSeconds = (await this.ruleSets.activeAt(db, 'dispatch', q.now)).number(
       'location.staleSeconds',
     );

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Clock, normalizePhone } from '@app/kz';
 import { rowsOf, UnitOfWork } from '@app/persistence';
 import { type EntityManager } from 'typeorm';
+import { assertInScope, OutOfScopeError } from '../../../../../common/district-scope';
 import { DomainError } from '../../../../../common/domain-error';
 import { invalidTransition } from '../../../domain/enforcement.errors';
 import { checkRecordDate } from '../../../domain/sanctions';
@@ -56,8 +57,12 @@ export class CompleteCheckInHandler implements ICommandHandler<
       const [row] = (await tx.query(`SELECT * FROM check_ins WHERE id = $1 FOR UPDATE`, [
         c.checkInId,
       ])) as CheckInRow[];
-      if (!row || !c.principal.districtIds.includes(row.district_id))
-        throw DomainError.notFound('Check-in');
+      if (!row) throw DomainError.notFound('Check-in');
+      assertInScope(c.principal, row.district_id, {
+        type: 'check_in',
+        id: row.id,
+        what: 'Check-in',
+      });
       if (row.status !== 'due')
         throw invalidTransition(`A check-in that is ${row.status} cannot be completed`);
       const rules = await this.support.rulesById(tx, row.rule_set_id);
@@ -149,7 +154,10 @@ export async function assertPersonInScope(
      WHERE ip.person_id = $1 AND i.district_id = ANY($2::uuid[]) LIMIT 1`,
     [personId, districtIds],
   )) as unknown[];
-  if (!row) throw DomainError.notFound('Person');
+  if (row) return;
+  const [known] = (await tx.query(`SELECT 1 FROM persons WHERE id = $1`, [personId])) as unknown[];
+  if (!known) throw DomainError.notFound('Person');
+  throw new OutOfScopeError({ type: 'person', id: personId, what: 'Person' });
 }
 
 @CommandHandler(RecordSafeContactCommand)

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '@app/kz';
 import { pgErrorCode, PG_UNIQUE_VIOLATION, UnitOfWork } from '@app/persistence';
 import { type EntityManager } from 'typeorm';
+import { assertInScope } from '../../../../../common/district-scope';
 import { DomainError } from '../../../../../common/domain-error';
 import { type Principal } from '../../../../../common/roles';
 import { ruleRefusal } from '../../../domain/enforcement.errors';
@@ -110,8 +111,12 @@ async function lockOrder(tx: EntityManager, id: string, principal: Principal): P
   const [row] = (await tx.query(`SELECT * FROM protective_orders WHERE id = $1 FOR UPDATE`, [
     id,
   ])) as OrderRow[];
-  if (!row || !principal.districtIds.includes(row.district_id))
-    throw DomainError.notFound('Protective order');
+  if (!row) throw DomainError.notFound('Protective order');
+  assertInScope(principal, row.district_id, {
+    type: 'protective_order',
+    id: row.id,
+    what: 'Protective order',
+  });
   return row;
 }
 

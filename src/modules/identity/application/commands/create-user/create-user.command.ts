@@ -7,5 +7,7 @@ export class CreateUserCommand {
     readonly password: string,
     readonly role: Role,
     readonly districtIds: string[],
+    /** The approved change this applies (the password was checked and hashed when proposed). */
+    readonly approved?: { changeId: string; passwordHash: string },
   ) {}
 }

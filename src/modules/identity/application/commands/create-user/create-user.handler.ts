@@ -32,7 +32,7 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand, Use
         'username must be 3-64 lowercase letters, digits, dots, dashes or underscores',
       );
     }
-    this.passwordPolicy.check(command.password, command.username);
+    if (!command.approved) this.passwordPolicy.check(command.password, command.username);
     const districtIds = [...new Set(command.districtIds)].sort();
     const unknown = await this.users.unknownDistricts(this.uow.manager(), districtIds);
     if (unknown.length > 0) {
@@ -42,7 +42,8 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand, Use
         `Unknown district id(s): ${unknown.join(', ')}`,
       );
     }
-    const passwordHash = await this.hasher.hash(command.password);
+    const passwordHash =
+      command.approved?.passwordHash ?? (await this.hasher.hash(command.password));
     const now = this.clock.now();
     try {
       return await this.uow.run(async (tx) => {
@@ -52,13 +53,20 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand, Use
           role: command.role,
           districtIds,
           disabled: false,
+          tokenVersion: 0,
           createdAt: now,
           updatedAt: now,
         });
         await this.events.append(tx, { id: user.id, type: 'user' }, [
           {
             type: 'UserCreated',
-            payload: { userId: user.id, username: user.username, role: user.role, districtIds },
+            payload: {
+              userId: user.id,
+              username: user.username,
+              role: user.role,
+              districtIds,
+              ...(command.approved ? { changeId: command.approved.changeId } : {}),
+            },
             actorId: command.actor?.userId ?? null,
             occurredAt: now,
           },
@@ -70,7 +78,11 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand, Use
           targetId: user.id,
           ip: command.actor?.ip,
           outcome: 'success',
-          details: { role: user.role, districtIds },
+          details: {
+            role: user.role,
+            districtIds,
+            ...(command.approved ? { changeId: command.approved.changeId } : {}),
+          },
           at: now,
         });
         return toUserView(user);

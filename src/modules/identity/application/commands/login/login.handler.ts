@@ -3,7 +3,11 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Clock } from '@app/kz';
 import { UnitOfWork } from '@app/persistence';
 import { EntityManager } from 'typeorm';
-import { invalidCredentials, tooManyAttemptsFromAddress } from '../../../domain/identity.errors';
+import {
+  invalidCredentials,
+  loginBusy,
+  tooManyAttemptsFromAddress,
+} from '../../../domain/identity.errors';
 import {
   type AttemptVerdict,
   decideAttempt,
@@ -11,6 +15,7 @@ import {
   type LockoutState,
 } from '../../../domain/lockout-policy';
 import { USERNAME_PATTERN } from '../../../domain/user';
+import { HashingGate } from '../../hashing-gate';
 import { PasswordHasher } from '../../ports/password-hasher';
 import { UserRepository } from '../../ports/user.repository';
 import { LOCKOUT_POLICY, TokenIssuer } from '../../tokens';
@@ -26,23 +31,25 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenIssuer,
     private readonly clock: Clock,
+    private readonly gate: HashingGate,
     @Inject(LOCKOUT_POLICY) private readonly policy: LockoutPolicy,
   ) {}
 
   async execute(command: LoginCommand): Promise<LoginResult> {
     const now = this.clock.now();
 
+    // The address is throttled while it has `maxFailuresPerAddress` failures in the window; the
+    // newest such failure that keeps it so says when it ends (Retry-After). One indexed row read.
     const since = new Date(now.getTime() - this.policy.addressWindowSeconds * 1000);
-    const [{ failures }] = (await this.uow
-      .manager()
-      .query(
-        `SELECT count(*)::int AS failures FROM login_attempts WHERE ip = $1 AND at > $2 AND outcome = 'bad_credentials'`,
-        [command.ip, since],
-      )) as Array<{ failures: number }>;
-    if (failures >= this.policy.maxFailuresPerAddress) {
-      await this.uow.run((tx) => this.recordAttempt(tx, command, null, 'rate_limited', now));
-      throw tooManyAttemptsFromAddress();
-    }
+    const [pivot] = (await this.uow.manager().query(
+      `SELECT at FROM login_attempts WHERE ip = $1 AND at > $2 AND outcome = 'bad_credentials'
+         ORDER BY at DESC OFFSET $3 LIMIT 1`,
+      [command.ip, since, this.policy.maxFailuresPerAddress - 1],
+    )) as Array<{ at: Date }>;
+    const throttledForSeconds = pivot
+      ? (pivot.at.getTime() + this.policy.addressWindowSeconds * 1000 - now.getTime()) / 1000
+      : 0;
+    const throttled = throttledForSeconds > 0;
 
     // The hash is checked before the lockout row is locked, so concurrent attempts do not queue
     // behind argon2; unknown users cost the same time as wrong passwords.
@@ -53,8 +60,18 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
       ? await this.users.findByUsername(this.uow.manager(), candidate)
       : null;
     const key = user?.username ?? candidate;
-    const passwordMatched =
-      (await this.hasher.verify(user?.passwordHash ?? null, command.password)) && user !== null;
+    // A throttled address still gets its password checked — a whole dispatch centre shares one
+    // address, so a correct login must get through — but only in a free slot: its attempts never
+    // wait in the queue that other addresses' logins use.
+    const checked = await this.gate.run(
+      () => this.hasher.verify(user?.passwordHash ?? null, command.password),
+      !throttled,
+    );
+    if (!checked.ran) {
+      await this.uow.run((tx) => this.recordAttempt(tx, command, null, 'rate_limited', now));
+      throw throttled ? tooManyAttemptsFromAddress(throttledForSeconds) : loginBusy();
+    }
+    const passwordMatched = checked.value && user !== null;
 
     const verdict = await this.uow.run(async (tx) => {
       await tx.query(`INSERT INTO login_lockouts (username) VALUES ($1) ON CONFLICT DO NOTHING`, [
@@ -86,7 +103,10 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
       return decision.verdict;
     });
 
-    if (verdict !== 'success' || !user) throw invalidCredentials();
+    if (verdict !== 'success' || !user) {
+      // Unknown user, wrong password, locked or disabled: one answer per address state.
+      throw throttled ? tooManyAttemptsFromAddress(throttledForSeconds) : invalidCredentials();
+    }
     const token = await this.tokens.issue(user);
     return {
       ...token,

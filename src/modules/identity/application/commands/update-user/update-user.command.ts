@@ -9,6 +9,10 @@ export class UpdateUserCommand {
       districtIds?: string[];
       disabled?: boolean;
       password?: string;
+      /** A password already hashed when a second admin's approval was asked for. */
+      passwordHash?: string;
     },
+    /** The approved change this applies, when it needed a second admin. */
+    readonly changeId?: string,
   ) {}
 }

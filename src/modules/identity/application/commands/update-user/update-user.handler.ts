@@ -57,11 +57,14 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUserCommand, Use
       if (changes.disabled !== undefined && changes.disabled !== user.disabled) {
         changed.disabled = user.disabled = changes.disabled;
       }
-      if (changes.password !== undefined) {
-        user.passwordHash = await this.hasher.hash(changes.password);
+      if (changes.password !== undefined || changes.passwordHash !== undefined) {
+        user.passwordHash = changes.passwordHash ?? (await this.hasher.hash(changes.password!));
         changed.passwordChanged = true;
       }
       if (Object.keys(changed).length === 0) return toUserView(user);
+      // A password reset or a disable revokes every token issued before it.
+      if (changed.passwordChanged || changed.disabled === true) user.tokenVersion += 1;
+      if (command.changeId) changed.changeId = command.changeId;
       user.updatedAt = now;
       await this.users.update(tx, user);
       await this.events.append(tx, { id: user.id, type: 'user' }, [

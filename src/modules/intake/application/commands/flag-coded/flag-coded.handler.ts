@@ -2,7 +2,7 @@ import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EventStore } from '@app/event-store';
 import { Clock } from '@app/kz';
 import { UnitOfWork } from '@app/persistence';
-import { assertDistrictAccess } from '../../../../../common/district-scope';
+import { assertInScope } from '../../../../../common/district-scope';
 import { DomainError } from '../../../../../common/domain-error';
 import {
   ReassessIncidentCommand,
@@ -30,9 +30,8 @@ export class FlagCodedHandler implements ICommandHandler<FlagCodedCommand, FlagC
         [callId],
       )) as Array<{ id: string; incident_id: string; district_id: string | null; coded: boolean }>;
       if (!call) throw DomainError.notFound('Call');
-      // The incident's district decides (a supervisor may have routed it elsewhere since).
       // The incident's district decides: a supervisor may have routed it elsewhere since.
-      assertDistrictAccess(principal, call.district_id ?? '');
+      assertInScope(principal, call.district_id, { type: 'call', id: callId, what: 'Call' });
       // The incident row before its event stream, as every other writer of incidents does:
       // taking them in the other order deadlocked against a concurrent assignment.
       await tx.query(`SELECT id FROM incidents WHERE id = $1 FOR UPDATE`, [call.incident_id]);

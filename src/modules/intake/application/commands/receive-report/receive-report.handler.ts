@@ -82,7 +82,10 @@ export class ReceiveReportHandler implements ICommandHandler<
           );
       }
       const history = await this.queries.execute<HistorySignalsQuery, HistorySignals>(
-        new HistorySignalsQuery(null, addressNorm, applicant.phone, submittedAt),
+        new HistorySignalsQuery(null, addressNorm, applicant.phone, submittedAt, [
+          { role: 'applicant', ...applicant },
+          { role: 'offender', ...offender },
+        ]),
       );
       const assessment = await this.triage.assess(tx, submittedAt, {}, history, { coded: false });
       await this.events.append(tx, { id: incidentId, type: INCIDENT_STREAM }, [

@@ -8,7 +8,7 @@ export class RegisterCallCommand {
     readonly call: {
       receivedAt?: string;
       answeredAt?: string;
-      callerPhone: string;
+      callerPhone?: string | null;
       districtId: string;
       address: string;
       lat?: number;

@@ -55,8 +55,9 @@ export class RegisterCallHandler implements ICommandHandler<
         'answeredAt is before receivedAt',
       );
     }
-    const callerPhone = normalizePhone(call.callerPhone);
-    if (!callerPhone)
+    // Withheld, payphone or no SIM: no number, and nothing may ever call or text it back.
+    const callerPhone = call.callerPhone == null ? null : normalizePhone(call.callerPhone);
+    if (call.callerPhone != null && !callerPhone)
       throw DomainError.validation(
         'callerPhone',
         'PHONE_INVALID',
@@ -79,7 +80,10 @@ export class RegisterCallHandler implements ICommandHandler<
 
     return this.uow.run(async (tx) => {
       const history = await this.queries.execute<HistorySignalsQuery, HistorySignals>(
-        new HistorySignalsQuery(null, addressNorm, callerPhone, receivedAt),
+        new HistorySignalsQuery(null, addressNorm, callerPhone, receivedAt, [
+          { role: 'victim', ...victim },
+          { role: 'offender', ...offender },
+        ]),
       );
       const assessment = await this.triage.assess(tx, receivedAt, answers, history, { coded });
       await this.events.append(tx, { id: incidentId, type: INCIDENT_STREAM }, [

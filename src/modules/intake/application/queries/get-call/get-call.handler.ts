@@ -20,7 +20,7 @@ export class GetCallHandler implements IQueryHandler<GetCallQuery, CallView | nu
       districtId: r.incident_district_id as string,
       receivedAt: r.received_at.toISOString(),
       answeredAt: r.answered_at.toISOString(),
-      callerPhone: r.caller_phone as string,
+      callerPhone: r.caller_phone as string | null,
       transcript: r.transcript as string | null,
       language: r.language as string | null,
       coded: r.coded as boolean,

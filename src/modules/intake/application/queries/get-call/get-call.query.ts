@@ -8,7 +8,7 @@ export interface CallView {
   districtId: string;
   receivedAt: string;
   answeredAt: string;
-  callerPhone: string;
+  callerPhone: string | null;
   transcript: string | null;
   language: string | null;
   coded: boolean;

@@ -14,9 +14,12 @@ export class LinkPersonsHandler implements ICommandHandler<LinkPersonsCommand, L
       for (const { role, person } of command.people) {
         if (isEmptyPerson(person)) continue;
         const personId = await this.resolve(tx, person, command.at);
+        // The details as recorded in this incident: a reader sees a person's name and phone only
+        // from incidents of their own districts, never what another district recorded.
         await tx.query(
-          `INSERT INTO incident_persons (incident_id, person_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-          [command.incidentId, personId, role],
+          `INSERT INTO incident_persons (incident_id, person_id, role, full_name, phone, birth_date)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+          [command.incidentId, personId, role, person.fullName, person.phone, person.birthDate],
         );
         linked.push({ role, personId });
       }

@@ -5,6 +5,9 @@ import { GetPersonByIinQuery, type PersonLookup, type PersonView } from './get-p
 /**
  * The person and the incidents that link them, limited to the caller's districts. A person with
  * nothing in the caller's districts is not shown at all (null), so lookups cannot probe regions.
+ * Name, phone and birth date come only from what incidents of the caller's districts recorded:
+ * naming an IIN in a new call must not unlock what another district recorded. Risk signals
+ * (how many incidents elsewhere) may cross districts; personal details do not.
  */
 @QueryHandler(GetPersonByIinQuery)
 export class GetPersonByIinHandler implements IQueryHandler<GetPersonByIinQuery, PersonLookup> {
@@ -12,16 +15,9 @@ export class GetPersonByIinHandler implements IQueryHandler<GetPersonByIinQuery,
 
   async execute(query: GetPersonByIinQuery): Promise<PersonLookup> {
     const db = this.uow.manager();
-    const [person] = (await db.query(
-      `SELECT id, iin, full_name, phone, to_char(birth_date, 'YYYY-MM-DD') AS birth_date FROM persons WHERE iin = $1`,
-      [query.iin],
-    )) as Array<{
-      id: string;
-      iin: string;
-      full_name: string | null;
-      phone: string | null;
-      birth_date: string | null;
-    }>;
+    const [person] = (await db.query(`SELECT id, iin FROM persons WHERE iin = $1`, [
+      query.iin,
+    ])) as Array<{ id: string; iin: string }>;
     if (!person) return { personId: null, view: null };
     const incidents = (await db.query(
       `SELECT i.id, i.source, i.status, i.priority, i.district_id, i.received_at, array_agg(ip.role ORDER BY ip.role) AS roles
@@ -39,13 +35,31 @@ export class GetPersonByIinHandler implements IQueryHandler<GetPersonByIinQuery,
       roles: string[];
     }>;
     if (incidents.length === 0) return { personId: person.id, view: null };
+    // The latest non-empty value of each detail among the caller's districts' incidents.
+    const [details] = (await db.query(
+      `SELECT
+         (array_agg(ip.full_name ORDER BY i.received_at DESC) FILTER (WHERE ip.full_name IS NOT NULL))[1] AS full_name,
+         (array_agg(ip.phone ORDER BY i.received_at DESC) FILTER (WHERE ip.phone IS NOT NULL))[1] AS phone,
+         to_char((array_agg(ip.birth_date ORDER BY i.received_at DESC) FILTER (WHERE ip.birth_date IS NOT NULL))[1], 'YYYY-MM-DD') AS birth_date,
+         (SELECT count(DISTINCT o.incident_id)::int FROM incident_persons o JOIN incidents oi ON oi.id = o.incident_id
+           WHERE o.person_id = $1 AND (oi.district_id IS NULL OR NOT oi.district_id = ANY($2::uuid[]))) AS elsewhere
+       FROM incident_persons ip JOIN incidents i ON i.id = ip.incident_id
+       WHERE ip.person_id = $1 AND i.district_id = ANY($2::uuid[])`,
+      [person.id, query.principal.districtIds],
+    )) as Array<{
+      full_name: string | null;
+      phone: string | null;
+      birth_date: string | null;
+      elsewhere: number;
+    }>;
     const view: PersonView = {
       id: person.id,
       iin: person.iin,
-      fullName: person.full_name,
-      phone: person.phone,
-      birthDate: person.birth_date,
+      fullName: details.full_name,
+      phone: details.phone,
+      birthDate: details.birth_date,
       history: {
+        incidentsInOtherDistricts: details.elsewhere,
         incidents: incidents.map((i) => ({
           id: i.id,
           source: i.source,

@@ -30,6 +30,8 @@ export interface PersonView {
   phone: string | null;
   birthDate: string | null;
   history: {
+    /** A risk signal that may cross districts: how many incidents elsewhere, no details. */
+    incidentsInOtherDistricts: number;
     incidents: PersonIncidentView[];
     warnings: unknown[];
     protectiveOrders: unknown[];

@@ -1,0 +1,121 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { RuleSetRefDto } from '../../policy/api/policy.response.dto';
+
+const RISK_LEVELS = ['low', 'medium', 'high', 'extreme'];
+const CONTACT_POLICIES = ['normal', 'silent'];
+const nullableTime = { format: 'date-time', nullable: true, type: String } as const;
+
+export class AssignmentResponseDto {
+  @ApiProperty({ format: 'uuid' }) assignmentId!: string;
+  @ApiProperty({ format: 'uuid' }) incidentId!: string;
+  @ApiProperty({ format: 'uuid' }) unitId!: string;
+  @ApiProperty({ enum: ['assigned', 'en_route', 'on_scene', 'cleared', 'cancelled'] })
+  status!: string;
+  @ApiProperty({ format: 'date-time' }) assignedAt!: string;
+  @ApiProperty(nullableTime) enRouteAt!: string | null;
+  @ApiProperty(nullableTime) onSceneAt!: string | null;
+  @ApiProperty(nullableTime) clearedAt!: string | null;
+  @ApiProperty(nullableTime) cancelledAt!: string | null;
+}
+
+export class CancelAssignmentResponseDto {
+  @ApiProperty({ type: AssignmentResponseDto }) cancelled!: AssignmentResponseDto;
+  @ApiProperty({
+    type: AssignmentResponseDto,
+    required: false,
+    description: 'the crew sent instead (reassignTo)',
+  })
+  replacement?: AssignmentResponseDto;
+}
+
+export class UnitResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'AST-12' }) callSign!: string;
+  @ApiProperty({ format: 'uuid' }) districtId!: string;
+  @ApiProperty({ enum: ['available', 'dispatched', 'en_route', 'on_scene', 'off_duty'] })
+  status!: string;
+  @ApiProperty({ type: Number, nullable: true }) lat!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) lon!: number | null;
+  @ApiProperty(nullableTime) locationAt!: string | null;
+}
+
+export class UnitLocationResponseDto extends UnitResponseDto {
+  @ApiProperty({ description: 'false: an older position than the one held, not applied' })
+  applied!: boolean;
+}
+
+export class TimelineEntryDto {
+  @ApiProperty({ example: 'IncidentOpened' }) type!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) actorId!: string | null;
+}
+
+export class IncidentHistoryDto {
+  @ApiProperty() priorIncidents12m!: number;
+  @ApiProperty() activeProtectiveOrders!: number;
+  @ApiProperty() priorArrests!: number;
+}
+
+export class IncidentResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['call', 'qamqor', 'partner'] }) source!: string;
+  @ApiProperty({ enum: ['open', 'dispatched', 'on_scene', 'cleared', 'closed'] }) status!: string;
+  @ApiProperty({ minimum: 1, maximum: 4 }) priority!: number;
+  @ApiProperty({ enum: RISK_LEVELS }) riskLevel!: string;
+  @ApiProperty({ type: [String] }) reasons!: string[];
+  @ApiProperty() coded!: boolean;
+  @ApiProperty({ enum: CONTACT_POLICIES }) contactPolicy!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) districtId!: string | null;
+  @ApiProperty() address!: string;
+  @ApiProperty({ required: false }) lat?: number;
+  @ApiProperty({ required: false }) lon?: number;
+  @ApiProperty({ format: 'date-time' }) receivedAt!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: RuleSetRefDto }) ruleSet!: RuleSetRefDto;
+  @ApiProperty({ type: [TimelineEntryDto] }) timeline!: TimelineEntryDto[];
+  @ApiProperty({ type: IncidentHistoryDto }) history!: IncidentHistoryDto;
+}
+
+export class RecommendationResponseDto {
+  @ApiProperty({ format: 'uuid' }) unitId!: string;
+  @ApiProperty() callSign!: string;
+  @ApiProperty({ format: 'uuid' }) districtId!: string;
+  @ApiProperty({ type: Number, nullable: true }) distanceMeters!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) locationAgeSeconds!: number | null;
+  @ApiProperty({ description: 'false: listed only to say why it is not recommended' })
+  eligible!: boolean;
+  @ApiProperty() reason!: string;
+}
+
+export class AssignDistrictResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) districtId!: string;
+}
+
+export class CloseIncidentResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['closed'] }) status!: string;
+  @ApiProperty() disposition!: string;
+}
+
+export class RiskAssessmentResponseDto {
+  @ApiProperty({ minimum: 1, maximum: 4 }) priority!: number;
+  @ApiProperty({ enum: RISK_LEVELS }) riskLevel!: string;
+  @ApiProperty({ type: [String] }) reasons!: string[];
+  @ApiProperty() coded!: boolean;
+  @ApiProperty({ enum: CONTACT_POLICIES }) contactPolicy!: string;
+}
+
+export class QueueItemResponseDto {
+  @ApiProperty({ format: 'uuid' }) incidentId!: string;
+  @ApiProperty({ minimum: 1, maximum: 4 }) priority!: number;
+  @ApiProperty({ enum: RISK_LEVELS }) riskLevel!: string;
+  @ApiProperty() coded!: boolean;
+  @ApiProperty() waitingSeconds!: number;
+  @ApiProperty({ description: 'waited past the policy limit for its priority' }) overdue!: boolean;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) districtId!: string | null;
+  @ApiProperty() address!: string;
+  @ApiProperty({ type: [String] }) reasons!: string[];
+  @ApiProperty({ enum: ['call', 'qamqor', 'partner'] }) source!: string;
+  @ApiProperty({ format: 'date-time' }) receivedAt!: string;
+}

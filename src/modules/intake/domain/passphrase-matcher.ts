@@ -22,10 +22,19 @@
  *   A word split in two by speech-to-text («анти септики») is matched by joining the two tokens
  *   when both parts have at least SPLIT_MIN_PART letters (Kazakh «мас келді» is not «маск»).
  * - A phrase matches when all its content words occur within WINDOW consecutive tokens, in any
- *   order. Score = mean word quality (1 same form, 0.9 other ending, 0.75 typo or split word)
- *   × (0.9 + 0.1 × share of the phrase's stop-words found next to the match); the stop-words only
- *   separate phrases that share their content words (en-1 / en-2). 1 = the phrase as written.
+ *   order. Score = mean word quality (1 same form, 0.9 other ending, 0.85 a synonym, 0.75 typo or
+ *   split word) × (0.9 + 0.1 × share of the phrase's stop-words found next to the match); the
+ *   stop-words only separate phrases that share their content words (en-1 / en-2). 1 = the phrase
+ *   as written.
+ * - Paraphrases (passphrase-matcher.vocabulary.ts): a phrase word in a synonym class (the verb
+ *   slot: поступили / привезли / келді / received …) is satisfied by any member of its class.
+ *   A match is refused when a shopping or news cue (купить, продажа, цена, аптека, where, buy …)
+ *   lies next to the phrase's words, or when a first-person word (я, мы, I, we …) does and no
+ *   second-person word (вам, вы, сізге, you …) does: the code asks the operator whether THEY
+ *   received the goods.
  */
+
+import { PASSPHRASE_VOCABULARY } from './passphrase-matcher.vocabulary';
 
 export interface PassphraseCandidate {
   id: string;
@@ -49,7 +58,14 @@ const KK_MAX_SUFFIXES = 3;
 const SPLIT_MIN_PART = 3;
 const Q_SAME_FORM = 1;
 const Q_STEM = 0.9;
+const Q_SYNONYM = 0.85;
 const Q_TYPO = 0.75;
+/** Class members this long tolerate a typo; shorter ones (got, кел) must be exact. */
+const SYNONYM_FUZZY_MIN = 6;
+/** Tokens either side of the matched words searched for shopping cues and second person. */
+const CUE_MARGIN = 3;
+/** First-person words count only this close before the matched words (1 after). */
+const FIRST_PERSON_BEFORE = 2;
 const EPSILON = 1e-9;
 
 // Only lower-case pairs: the text is lower-cased first (so Latin H, B, T, M, K also fold).
@@ -157,12 +173,16 @@ function foldKazakhLetters(token: string): string {
   return folded;
 }
 
+/** . ? ! … ; — where speech-to-text put them, cues do not reach across them. */
+const SENTENCE_END = new Set([0x2e, 0x3f, 0x21, 0x2026, 0x3b]);
+
 /** NFD splits ё, й and accented letters into letter + mark; the marks are then dropped. */
-function tokenize(text: string, foldKazakh: boolean): string[] {
+function tokenize(text: string, foldKazakh: boolean, sentenceOf?: number[]): string[] {
   const prepared = text.normalize('NFD').toLowerCase();
   const tokens: string[] = [];
   let start = -1;
   let flags = 0;
+  let sentence = 0;
   for (let i = 0; i <= prepared.length; i++) {
     const code = i < prepared.length ? prepared.charCodeAt(i) : 0x20;
     const info = code < TABLE_SIZE ? CHAR_INFO[code] : charInfo(code);
@@ -174,13 +194,17 @@ function tokenize(text: string, foldKazakh: boolean): string[] {
       flags |= info;
     } else if (info & MARK) {
       flags |= MARK; // inside a word it must not split it; outside one it is dropped anyway
-    } else if (start >= 0) {
-      const raw = prepared.slice(start, i);
-      const mixed = (flags & (LATIN | CYRILLIC)) === (LATIN | CYRILLIC);
-      // Most words need no rewriting: keep the slice.
-      if (!(flags & MARK) && !mixed && !(foldKazakh && flags & KAZAKH)) tokens.push(raw);
-      else tokens.push(normalizeToken(removeMarks(raw), foldKazakh));
-      start = -1;
+    } else {
+      if (start >= 0) {
+        const raw = prepared.slice(start, i);
+        const mixed = (flags & (LATIN | CYRILLIC)) === (LATIN | CYRILLIC);
+        // Most words need no rewriting: keep the slice.
+        if (!(flags & MARK) && !mixed && !(foldKazakh && flags & KAZAKH)) tokens.push(raw);
+        else tokens.push(normalizeToken(removeMarks(raw), foldKazakh));
+        sentenceOf?.push(sentence);
+        start = -1;
+      }
+      if (sentenceOf && SENTENCE_END.has(code)) sentence++;
     }
   }
   return tokens;
@@ -289,11 +313,113 @@ function fleetingVowelForms(s: string): string[] {
   return [`${head}о${b}`, `${head}е${b}`];
 }
 
+// ---- vocabulary: synonym classes and cues (data in passphrase-matcher.vocabulary.ts) ----------
+
+type Language = PassphraseCandidate['language'];
+
+interface VocabularyEntry {
+  /** Normalised like a transcript token (Kazakh letters folded). */
+  text: string;
+  prefix: boolean;
+}
+
+function vocabularyEntry(written: string): VocabularyEntry {
+  const prefix = written.endsWith('*');
+  const tokens = normalizeTranscript(prefix ? written.slice(0, -1) : written);
+  if (tokens.length !== 1) throw new Error(`Vocabulary entry must be one word: ${written}`);
+  return { text: tokens[0], prefix };
+}
+
+interface SynonymMember {
+  /** A prefix of the forms a caller may use. */
+  prefix: string;
+  /** Its stem in its language: a phrase word with this stem belongs to the class. */
+  stem: string;
+}
+
+const SYNONYM_CLASSES: Array<Record<Language, SynonymMember[]>> =
+  PASSPHRASE_VOCABULARY.synonymClasses.map((c) => {
+    const byLanguage = {} as Record<Language, SynonymMember[]>;
+    for (const language of ['ru', 'kk', 'en'] as const) {
+      byLanguage[language] = c.members[language].map((written) => {
+        const raw = tokenize(written.replace(/\*$/, ''), false)[0];
+        return { prefix: foldKazakhLetters(raw), stem: foldKazakhLetters(stem(raw, language)) };
+      });
+    }
+    return byLanguage;
+  });
+
+/** The other members that may stand for a phrase word, or none when it is in no class. */
+function synonymsOf(wordStem: string, language: Language): string[] {
+  for (const members of SYNONYM_CLASSES) {
+    if (!members[language].some((m) => m.stem === wordStem)) continue;
+    const accepted = PASSPHRASE_VOCABULARY.acceptsMembersOf[language] as readonly Language[];
+    const prefixes = accepted.flatMap((l) => members[l].map((m) => m.prefix));
+    return [...new Set(prefixes)].filter((p) => p !== wordStem);
+  }
+  return [];
+}
+
+const CUE_SHOPPING = 1;
+const CUE_FIRST = 2;
+const CUE_SECOND = 4;
+
+/** Word → cue kinds, and the shopping cue's index (a phrase's own words do not refuse it). */
+class CueIndex {
+  private readonly exact = new Map<string, { kinds: number; shop: number }>();
+  private readonly prefixes = new Map<
+    number,
+    Array<VocabularyEntry & { kind: number; shop: number }>
+  >();
+
+  constructor() {
+    const add = (written: readonly string[], kind: number) =>
+      written.forEach((w, i) => {
+        const entry = vocabularyEntry(w);
+        const shop = kind === CUE_SHOPPING ? i : -1;
+        if (entry.prefix) {
+          const key = entry.text.charCodeAt(0);
+          const list = this.prefixes.get(key) ?? [];
+          list.push({ ...entry, kind, shop });
+          this.prefixes.set(key, list);
+        } else {
+          const known = this.exact.get(entry.text);
+          if (known) known.kinds |= kind;
+          else this.exact.set(entry.text, { kinds: kind, shop });
+        }
+      });
+    add(PASSPHRASE_VOCABULARY.shoppingCues, CUE_SHOPPING);
+    add(PASSPHRASE_VOCABULARY.firstPerson, CUE_FIRST);
+    add(PASSPHRASE_VOCABULARY.secondPerson, CUE_SECOND);
+  }
+
+  /** Kinds in the low 3 bits, (shopping cue index + 1) above them. */
+  classify(token: string): number {
+    let kinds = 0;
+    let shop = -1;
+    const known = this.exact.get(token);
+    if (known) {
+      kinds |= known.kinds;
+      if (known.shop >= 0) shop = known.shop;
+    }
+    for (const entry of this.prefixes.get(token.charCodeAt(0)) ?? []) {
+      if (!token.startsWith(entry.text)) continue;
+      kinds |= entry.kind;
+      if (entry.shop >= 0 && shop < 0) shop = entry.shop;
+    }
+    return kinds | ((shop + 1) << 3);
+  }
+}
+
+const CUES = new CueIndex();
+
 interface WordUse {
   phrase: number;
   word: number;
   /** The phrase's word as written (normalised): a token equal to it is a same-form match. */
   form: string;
+  /** The entry is another member of the word's synonym class, not the word's own stem. */
+  synonym: boolean;
 }
 
 interface StemEntry {
@@ -319,6 +445,10 @@ interface CompiledPhrase {
   id: string;
   wordCount: number;
   functionWords: Set<string>;
+  /** Shopping cues the phrase's own words trigger: they do not refuse this phrase. */
+  ownCues: Set<number>;
+  /** The phrase itself speaks in the first person: first-person words do not refuse it. */
+  ownFirstPerson: boolean;
 }
 
 type Hit = 0 | 1 | 2;
@@ -408,38 +538,57 @@ export class PassphraseMatcher {
         const s = foldKazakhLetters(stem(tokens[i], candidate.language));
         if (seenStems.has(s)) continue; // the same word twice is one requirement
         seenStems.add(s);
-        const use: WordUse = { phrase: phraseIndex, word: wordCount++, form: folded[i] };
+        const word = wordCount++;
+        const own: WordUse = { phrase: phraseIndex, word, form: folded[i], synonym: false };
         // Variants inherit the base stem's typo tolerance: масок is as short a word as маски.
         const fuzzy = s.length >= FUZZY_MIN_STEM;
         for (const variant of [s, ...fleetingVowelForms(s)]) {
-          let entry = stemIndex.get(variant);
-          if (!entry) {
-            entry = {
-              index: this.stems.length,
-              stem: variant,
-              fuzzy,
-              letters: letterSet(variant),
-              uses: [],
-            };
-            stemIndex.set(variant, entry);
-            this.stems.push(entry);
-            const [c0, c1] = [variant.charCodeAt(0), variant.charCodeAt(1)];
-            if (fuzzy) {
-              pushTo(this.fuzzyByFirst, c0, entry);
-              pushTo(this.fuzzyBySecond, c1, entry);
-            } else if (variant.length > 1) pushTo(this.exactByPair, pairKey(c0, c1), entry);
-            else pushTo(this.exactBySingle, c0, entry);
+          this.entryFor(stemIndex, variant, fuzzy).uses.push(own);
+        }
+        const other: WordUse = { ...own, synonym: true };
+        for (const synonym of synonymsOf(s, candidate.language)) {
+          const entry = this.entryFor(stemIndex, synonym, synonym.length >= SYNONYM_FUZZY_MIN);
+          if (!entry.uses.some((u) => u.phrase === phraseIndex && u.word === word)) {
+            entry.uses.push(other);
           }
-          entry.uses.push(use);
         }
       }
-      this.phrases.push({ id: candidate.id, wordCount, functionWords });
+      const ownCues = new Set<number>();
+      let ownFirstPerson = false;
+      for (const token of folded) {
+        const cue = CUES.classify(token);
+        if (cue >> 3) ownCues.add((cue >> 3) - 1);
+        if (cue & CUE_FIRST) ownFirstPerson = true;
+      }
+      this.phrases.push({ id: candidate.id, wordCount, functionWords, ownCues, ownFirstPerson });
     }
+  }
+
+  private entryFor(index: Map<string, StemEntry>, variant: string, fuzzy: boolean): StemEntry {
+    let entry = index.get(variant);
+    if (entry) return entry;
+    entry = {
+      index: this.stems.length,
+      stem: variant,
+      fuzzy,
+      letters: letterSet(variant),
+      uses: [],
+    };
+    index.set(variant, entry);
+    this.stems.push(entry);
+    const [c0, c1] = [variant.charCodeAt(0), variant.charCodeAt(1)];
+    if (fuzzy) {
+      pushTo(this.fuzzyByFirst, c0, entry);
+      pushTo(this.fuzzyBySecond, c1, entry);
+    } else if (variant.length > 1) pushTo(this.exactByPair, pairKey(c0, c1), entry);
+    else pushTo(this.exactBySingle, c0, entry);
+    return entry;
   }
 
   match(transcript: string): PassphraseMatch | null {
     if (this.phrases.length === 0) return null;
-    const tokens = normalizeTranscript(transcript);
+    const sentenceOf: number[] = [];
+    const tokens = tokenize(transcript, true, sentenceOf);
     const events: Array<{ pos: number[]; word: number[]; quality: number[] } | undefined> =
       new Array(this.phrases.length);
     const checkedAt = new Int32Array(this.stems.length).fill(-1);
@@ -459,7 +608,14 @@ export class PassphraseMatcher {
         const hit = compareToStem(entry, token, tokens[pos + 1]);
         if (hit === NO_HIT) continue;
         for (const use of entry.uses) {
-          const quality = hit === TYPO_HIT ? Q_TYPO : token === use.form ? Q_SAME_FORM : Q_STEM;
+          const quality =
+            hit === TYPO_HIT
+              ? Q_TYPO
+              : use.synonym
+                ? Q_SYNONYM
+                : token === use.form
+                  ? Q_SAME_FORM
+                  : Q_STEM;
           let e = events[use.phrase];
           if (!e) e = events[use.phrase] = { pos: [], word: [], quality: [] };
           e.pos.push(pos);
@@ -482,13 +638,15 @@ export class PassphraseMatcher {
       visit(this.fuzzyByFirst.get(second), pos); // extra letter in front
     }
 
+    // Cue kinds per token, classified only for tokens next to a complete match (-1: not yet).
+    const cues = new Int32Array(tokens.length).fill(-1);
     let best: PassphraseMatch | null = null;
     let bestWords = 0;
     for (let p = 0; p < this.phrases.length; p++) {
       const e = events[p];
       if (!e) continue;
       const phrase = this.phrases[p];
-      const score = this.bestWindow(phrase, e.pos, e.word, e.quality, tokens);
+      const score = this.bestWindow(phrase, e.pos, e.word, e.quality, tokens, cues, sentenceOf);
       if (score <= 0) continue;
       if (
         !best ||
@@ -509,6 +667,8 @@ export class PassphraseMatcher {
     word: number[],
     quality: number[],
     tokens: string[],
+    cues: Int32Array,
+    sentenceOf: number[],
   ): number {
     const k = phrase.wordCount;
     const seen = new Uint8Array(k);
@@ -537,10 +697,37 @@ export class PassphraseMatcher {
         // The stop-word factor is at most 1, so only a better content score can win.
         if (covered < k || sum / k <= best + EPSILON) continue;
         const score = (sum / k) * (0.9 + 0.1 * this.functionShare(phrase, tokens, pos[a], pos[b]));
-        if (score > best) best = score;
+        if (score > best && !this.refused(phrase, tokens, cues, sentenceOf, pos[a], pos[b]))
+          best = score;
       }
     }
     return Math.min(best, 1);
+  }
+
+  /** Shopping or news next to the words, or somebody telling of their own goods. */
+  private refused(
+    phrase: CompiledPhrase,
+    tokens: string[],
+    cues: Int32Array,
+    sentenceOf: number[],
+    from: number,
+    to: number,
+  ): boolean {
+    let firstPerson = false;
+    let secondPerson = false;
+    let begin = Math.max(0, from - CUE_MARGIN);
+    while (sentenceOf[begin] !== sentenceOf[from]) begin++;
+    let end = Math.min(tokens.length - 1, to + CUE_MARGIN);
+    while (sentenceOf[end] !== sentenceOf[to]) end--;
+    for (let i = begin; i <= end; i++) {
+      if (cues[i] < 0) cues[i] = CUES.classify(tokens[i]);
+      const cue = cues[i];
+      const shop = (cue >> 3) - 1;
+      if (cue & CUE_SHOPPING && !phrase.ownCues.has(shop)) return true;
+      if (cue & CUE_SECOND) secondPerson = true;
+      if (cue & CUE_FIRST && i >= from - FIRST_PERSON_BEFORE && i <= to + 1) firstPerson = true;
+    }
+    return firstPerson && !secondPerson && !phrase.ownFirstPerson;
   }
 
   private functionShare(phrase: CompiledPhrase, tokens: string[], from: number, to: number) {

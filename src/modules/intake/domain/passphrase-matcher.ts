@@ -363,6 +363,9 @@ function synonymsOf(wordStem: string, language: Language): string[] {
 const CUE_SHOPPING = 1;
 const CUE_FIRST = 2;
 const CUE_SECOND = 4;
+/** A member of a synonym class (any language): "мне привезли" is first person at the verb. */
+const CUE_VERB = 8;
+const CUE_KIND_BITS = 4;
 
 /** Word → cue kinds, and the shopping cue's index (a phrase's own words do not refuse it). */
 class CueIndex {
@@ -391,9 +394,12 @@ class CueIndex {
     add(PASSPHRASE_VOCABULARY.shoppingCues, CUE_SHOPPING);
     add(PASSPHRASE_VOCABULARY.firstPerson, CUE_FIRST);
     add(PASSPHRASE_VOCABULARY.secondPerson, CUE_SECOND);
+    for (const members of PASSPHRASE_VOCABULARY.synonymClasses) {
+      add([...members.members.ru, ...members.members.kk, ...members.members.en], CUE_VERB);
+    }
   }
 
-  /** Kinds in the low 3 bits, (shopping cue index + 1) above them. */
+  /** Kinds in the low CUE_KIND_BITS bits, (shopping cue index + 1) above them. */
   classify(token: string): number {
     let kinds = 0;
     let shop = -1;
@@ -407,7 +413,7 @@ class CueIndex {
       kinds |= entry.kind;
       if (entry.shop >= 0 && shop < 0) shop = entry.shop;
     }
-    return kinds | ((shop + 1) << 3);
+    return kinds | ((shop + 1) << CUE_KIND_BITS);
   }
 }
 
@@ -557,7 +563,7 @@ export class PassphraseMatcher {
       let ownFirstPerson = false;
       for (const token of folded) {
         const cue = CUES.classify(token);
-        if (cue >> 3) ownCues.add((cue >> 3) - 1);
+        if (cue >> CUE_KIND_BITS) ownCues.add((cue >> CUE_KIND_BITS) - 1);
         if (cue & CUE_FIRST) ownFirstPerson = true;
       }
       this.phrases.push({ id: candidate.id, wordCount, functionWords, ownCues, ownFirstPerson });
@@ -722,10 +728,17 @@ export class PassphraseMatcher {
     for (let i = begin; i <= end; i++) {
       if (cues[i] < 0) cues[i] = CUES.classify(tokens[i]);
       const cue = cues[i];
-      const shop = (cue >> 3) - 1;
+      const shop = (cue >> CUE_KIND_BITS) - 1;
       if (cue & CUE_SHOPPING && !phrase.ownCues.has(shop)) return true;
       if (cue & CUE_SECOND) secondPerson = true;
-      if (cue & CUE_FIRST && i >= from - FIRST_PERSON_BEFORE && i <= to + 1) firstPerson = true;
+      if (!(cue & CUE_FIRST) || phrase.ownFirstPerson) continue;
+      if (i >= from - FIRST_PERSON_BEFORE && i <= to + 1) firstPerson = true;
+      // Right at the verb ("мне привезли", "we got", "пришли мне"): whoever else is addressed.
+      for (const j of [i - 1, i + 1]) {
+        if (j < begin || j > end) continue;
+        if (cues[j] < 0) cues[j] = CUES.classify(tokens[j]);
+        if (cues[j] & CUE_VERB) return true;
+      }
     }
     return firstPerson && !secondPerson && !phrase.ownFirstPerson;
   }

@@ -34,7 +34,7 @@ export const PASSPHRASE_VOCABULARY = {
           'доставил*',
           'доставл*',
           'пришл*',
-          'пришел*',
+          'пришло',
           'придут*',
           'придет*',
           'приход*',
@@ -103,6 +103,8 @@ export const PASSPHRASE_VOCABULARY = {
     'цену',
     'ценам',
     'ценах',
+    'цене',
+    'ценой',
     'стоит',
     'стоят',
     'стоимост*',
@@ -111,6 +113,10 @@ export const PASSPHRASE_VOCABULARY = {
     'магазин*',
     'наличи*',
     'скидк*',
+    'акци*',
+    'курьер*',
+    'закончил*',
+    'кончил*',
     'заказ*',
     'оптом',
     'тенге',
@@ -136,6 +142,8 @@ export const PASSPHRASE_VOCABULARY = {
     'дүкен*',
     'теңге',
     'тапсырыс*',
+    'мектеп*',
+    'аурухана*',
     // en
     'buy*',
     'bought',
@@ -152,6 +160,8 @@ export const PASSPHRASE_VOCABULARY = {
     'order*',
     'stock*',
     'discount*',
+    'pay*',
+    'courier*',
     'online',
     'amazon',
     'hospital*',
@@ -162,8 +172,10 @@ export const PASSPHRASE_VOCABULARY = {
 
   /**
    * Somebody telling that THEY received the goods ("я получила маски", "we got masks") is not the
-   * coded question. A first-person word next to the phrase refuses it unless a second-person word
-   * (asking the operator) is next to it as well.
+   * coded question. A first-person word right before or after a word of a synonym class refuses
+   * the match ("мне привезли", "we got", "пришли мне"); one a little further away refuses it unless
+   * a second-person word (asking the operator) is near as well. Kazakh marks the person on the
+   * noun too: күйеуім, "my husband".
    */
   firstPerson: [
     'я',
@@ -186,6 +198,7 @@ export const PASSPHRASE_VOCABULARY = {
     'бізге',
     'бізде',
     'менің',
+    'күйеуім',
     'i',
     'me',
     'my',

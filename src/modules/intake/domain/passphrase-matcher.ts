@@ -365,7 +365,9 @@ const CUE_FIRST = 2;
 const CUE_SECOND = 4;
 /** A member of a synonym class (any language): "мне привезли" is first person at the verb. */
 const CUE_VERB = 8;
-const CUE_KIND_BITS = 4;
+/** A person (муж, сестре, he …): next to the verb, a story about people. */
+const CUE_PERSON = 16;
+const CUE_KIND_BITS = 5;
 
 /** Word → cue kinds, and the shopping cue's index (a phrase's own words do not refuse it). */
 class CueIndex {
@@ -394,6 +396,7 @@ class CueIndex {
     add(PASSPHRASE_VOCABULARY.shoppingCues, CUE_SHOPPING);
     add(PASSPHRASE_VOCABULARY.firstPerson, CUE_FIRST);
     add(PASSPHRASE_VOCABULARY.secondPerson, CUE_SECOND);
+    add(PASSPHRASE_VOCABULARY.people, CUE_PERSON);
     for (const members of PASSPHRASE_VOCABULARY.synonymClasses) {
       add([...members.members.ru, ...members.members.kk, ...members.members.en], CUE_VERB);
     }
@@ -455,6 +458,8 @@ interface CompiledPhrase {
   ownCues: Set<number>;
   /** The phrase itself speaks in the first person: first-person words do not refuse it. */
   ownFirstPerson: boolean;
+  /** The phrase itself names a person: person words do not refuse it. */
+  ownPeople: boolean;
 }
 
 type Hit = 0 | 1 | 2;
@@ -561,12 +566,21 @@ export class PassphraseMatcher {
       }
       const ownCues = new Set<number>();
       let ownFirstPerson = false;
+      let ownPeople = false;
       for (const token of folded) {
         const cue = CUES.classify(token);
         if (cue >> CUE_KIND_BITS) ownCues.add((cue >> CUE_KIND_BITS) - 1);
         if (cue & CUE_FIRST) ownFirstPerson = true;
+        if (cue & CUE_PERSON) ownPeople = true;
       }
-      this.phrases.push({ id: candidate.id, wordCount, functionWords, ownCues, ownFirstPerson });
+      this.phrases.push({
+        id: candidate.id,
+        wordCount,
+        functionWords,
+        ownCues,
+        ownFirstPerson,
+        ownPeople,
+      });
     }
   }
 
@@ -731,9 +745,10 @@ export class PassphraseMatcher {
       const shop = (cue >> CUE_KIND_BITS) - 1;
       if (cue & CUE_SHOPPING && !phrase.ownCues.has(shop)) return true;
       if (cue & CUE_SECOND) secondPerson = true;
-      if (!(cue & CUE_FIRST) || phrase.ownFirstPerson) continue;
-      if (i >= from - FIRST_PERSON_BEFORE && i <= to + 1) firstPerson = true;
-      // Right at the verb ("мне привезли", "we got", "пришли мне"): whoever else is addressed.
+      const first = cue & CUE_FIRST && !phrase.ownFirstPerson;
+      if (first && i >= from - FIRST_PERSON_BEFORE && i <= to + 1) firstPerson = true;
+      if (!first && !(cue & CUE_PERSON && !phrase.ownPeople)) continue;
+      // Right at the verb ("мне привезли", "we got", "муж привёз"): whoever else is addressed.
       for (const j of [i - 1, i + 1]) {
         if (j < begin || j > end) continue;
         if (cues[j] < 0) cues[j] = CUES.classify(tokens[j]);

@@ -174,10 +174,17 @@ function foldKazakhLetters(token: string): string {
 }
 
 /** . ? ! … ; — where speech-to-text put them, cues do not reach across them. */
-const SENTENCE_END = new Set([0x2e, 0x3f, 0x21, 0x2026, 0x3b]);
+const QUESTION_MARK = 0x3f;
+const SENTENCE_END = new Set([0x2e, QUESTION_MARK, 0x21, 0x2026, 0x3b]);
 
 /** NFD splits ё, й and accented letters into letter + mark; the marks are then dropped. */
-function tokenize(text: string, foldKazakh: boolean, sentenceOf?: number[]): string[] {
+/** Sentence of each token, and which sentences ended with a question mark. */
+interface Sentences {
+  of: number[];
+  question: boolean[];
+}
+
+function tokenize(text: string, foldKazakh: boolean, sentences?: Sentences): string[] {
   const prepared = text.normalize('NFD').toLowerCase();
   const tokens: string[] = [];
   let start = -1;
@@ -201,10 +208,13 @@ function tokenize(text: string, foldKazakh: boolean, sentenceOf?: number[]): str
         // Most words need no rewriting: keep the slice.
         if (!(flags & MARK) && !mixed && !(foldKazakh && flags & KAZAKH)) tokens.push(raw);
         else tokens.push(normalizeToken(removeMarks(raw), foldKazakh));
-        sentenceOf?.push(sentence);
+        sentences?.of.push(sentence);
         start = -1;
       }
-      if (sentenceOf && SENTENCE_END.has(code)) sentence++;
+      if (sentences && SENTENCE_END.has(code)) {
+        if (code === QUESTION_MARK) sentences.question[sentence] = true;
+        sentence++;
+      }
     }
   }
   return tokens;
@@ -355,7 +365,8 @@ function synonymsOf(wordStem: string, language: Language): string[] {
     if (!members[language].some((m) => m.stem === wordStem)) continue;
     const accepted = PASSPHRASE_VOCABULARY.acceptsMembersOf[language] as readonly Language[];
     const prefixes = accepted.flatMap((l) => members[l].map((m) => m.prefix));
-    return [...new Set(prefixes)].filter((p) => p !== wordStem);
+    // A member starting with the word's own stem adds nothing: the stem already matches it.
+    return [...new Set(prefixes)].filter((p) => !p.startsWith(wordStem));
   }
   return [];
 }
@@ -367,7 +378,11 @@ const CUE_SECOND = 4;
 const CUE_VERB = 8;
 /** A person (муж, сестре, he …): next to the verb, a story about people. */
 const CUE_PERSON = 16;
-const CUE_KIND_BITS = 5;
+/** ли, ма, ме, ба …: a question wherever it stands. */
+const CUE_PARTICLE = 32;
+/** did, have, are …: a question when it comes before the phrase's words. */
+const CUE_AUXILIARY = 64;
+const CUE_KIND_BITS = 7;
 
 /** Word → cue kinds, and the shopping cue's index (a phrase's own words do not refuse it). */
 class CueIndex {
@@ -397,6 +412,8 @@ class CueIndex {
     add(PASSPHRASE_VOCABULARY.firstPerson, CUE_FIRST);
     add(PASSPHRASE_VOCABULARY.secondPerson, CUE_SECOND);
     add(PASSPHRASE_VOCABULARY.people, CUE_PERSON);
+    add(PASSPHRASE_VOCABULARY.questionParticles, CUE_PARTICLE);
+    add(PASSPHRASE_VOCABULARY.questionAuxiliaries, CUE_AUXILIARY);
     for (const members of PASSPHRASE_VOCABULARY.synonymClasses) {
       add([...members.members.ru, ...members.members.kk, ...members.members.en], CUE_VERB);
     }
@@ -448,6 +465,14 @@ function letterSet(word: string): number {
   let set = 0;
   for (let i = 0; i < word.length; i++) set |= 1 << word.charCodeAt(i);
   return set;
+}
+
+/** Where a phrase's words were found, how well, and whether by another member of their class. */
+interface Hits {
+  pos: number[];
+  word: number[];
+  quality: number[];
+  synonym: boolean[];
 }
 
 interface CompiledPhrase {
@@ -607,10 +632,9 @@ export class PassphraseMatcher {
 
   match(transcript: string): PassphraseMatch | null {
     if (this.phrases.length === 0) return null;
-    const sentenceOf: number[] = [];
-    const tokens = tokenize(transcript, true, sentenceOf);
-    const events: Array<{ pos: number[]; word: number[]; quality: number[] } | undefined> =
-      new Array(this.phrases.length);
+    const sentences: Sentences = { of: [], question: [] };
+    const tokens = tokenize(transcript, true, sentences);
+    const events: Array<Hits | undefined> = new Array(this.phrases.length);
     const checkedAt = new Int32Array(this.stems.length).fill(-1);
     const letters = new Int32Array(tokens.length + 1);
     for (let pos = 0; pos < tokens.length; pos++) letters[pos] = letterSet(tokens[pos]);
@@ -637,10 +661,11 @@ export class PassphraseMatcher {
                   ? Q_SAME_FORM
                   : Q_STEM;
           let e = events[use.phrase];
-          if (!e) e = events[use.phrase] = { pos: [], word: [], quality: [] };
+          if (!e) e = events[use.phrase] = { pos: [], word: [], quality: [], synonym: [] };
           e.pos.push(pos);
           e.word.push(use.word);
           e.quality.push(quality);
+          e.synonym.push(use.synonym);
         }
       }
     };
@@ -666,7 +691,7 @@ export class PassphraseMatcher {
       const e = events[p];
       if (!e) continue;
       const phrase = this.phrases[p];
-      const score = this.bestWindow(phrase, e.pos, e.word, e.quality, tokens, cues, sentenceOf);
+      const score = this.bestWindow(phrase, e, tokens, cues, sentences);
       if (score <= 0) continue;
       if (
         !best ||
@@ -683,12 +708,10 @@ export class PassphraseMatcher {
   /** Best score over windows holding every content word; 0 when there is none. */
   private bestWindow(
     phrase: CompiledPhrase,
-    pos: number[],
-    word: number[],
-    quality: number[],
+    { pos, word, quality, synonym }: Hits,
     tokens: string[],
     cues: Int32Array,
-    sentenceOf: number[],
+    sentences: Sentences,
   ): number {
     const k = phrase.wordCount;
     const seen = new Uint8Array(k);
@@ -703,10 +726,13 @@ export class PassphraseMatcher {
 
     let best = 0;
     const bestQuality = new Float64Array(k);
+    const bestIsSynonym = new Uint8Array(k);
     for (let a = 0; a < pos.length; a++) {
       bestQuality.fill(0);
+      bestIsSynonym.fill(0);
       let covered = 0;
       let sum = 0;
+      let synonyms = 0;
       for (let b = a; b < pos.length && pos[b] - pos[a] < WINDOW; b++) {
         const w = word[b];
         const q = quality[b];
@@ -714,11 +740,15 @@ export class PassphraseMatcher {
         if (q <= bestQuality[w]) continue;
         sum += q - bestQuality[w];
         bestQuality[w] = q;
+        synonyms += Number(synonym[b]) - bestIsSynonym[w];
+        bestIsSynonym[w] = Number(synonym[b]);
         // The stop-word factor is at most 1, so only a better content score can win.
         if (covered < k || sum / k <= best + EPSILON) continue;
         const score = (sum / k) * (0.9 + 0.1 * this.functionShare(phrase, tokens, pos[a], pos[b]));
-        if (score > best && !this.refused(phrase, tokens, cues, sentenceOf, pos[a], pos[b]))
+        if (score <= best) continue;
+        if (!this.refused(phrase, tokens, cues, sentences, pos[a], pos[b], synonyms > 0)) {
           best = score;
+        }
       }
     }
     return Math.min(best, 1);
@@ -729,12 +759,17 @@ export class PassphraseMatcher {
     phrase: CompiledPhrase,
     tokens: string[],
     cues: Int32Array,
-    sentenceOf: number[],
+    sentences: Sentences,
     from: number,
     to: number,
+    paraphrased: boolean,
   ): boolean {
+    const sentenceOf = sentences.of;
     let firstPerson = false;
     let secondPerson = false;
+    // A question mark ends one of the sentences the words lie in.
+    let question = false;
+    for (let s = sentenceOf[from]; s <= sentenceOf[to]; s++) question ||= !!sentences.question[s];
     let begin = Math.max(0, from - CUE_MARGIN);
     while (sentenceOf[begin] !== sentenceOf[from]) begin++;
     let end = Math.min(tokens.length - 1, to + CUE_MARGIN);
@@ -745,6 +780,7 @@ export class PassphraseMatcher {
       const shop = (cue >> CUE_KIND_BITS) - 1;
       if (cue & CUE_SHOPPING && !phrase.ownCues.has(shop)) return true;
       if (cue & CUE_SECOND) secondPerson = true;
+      if (cue & CUE_PARTICLE || (cue & CUE_AUXILIARY && i < from)) question = true;
       const first = cue & CUE_FIRST && !phrase.ownFirstPerson;
       if (first && i >= from - FIRST_PERSON_BEFORE && i <= to + 1) firstPerson = true;
       if (!first && !(cue & CUE_PERSON && !phrase.ownPeople)) continue;
@@ -755,7 +791,10 @@ export class PassphraseMatcher {
         if (cues[j] & CUE_VERB) return true;
       }
     }
-    return firstPerson && !secondPerson && !phrase.ownFirstPerson;
+    if (firstPerson && !secondPerson) return true;
+    // The phrase as written is the code itself; said another way, it must still be a question
+    // or speak to the operator: "бабушке привезли маски и антисептики" is a story.
+    return paraphrased && !secondPerson && !question;
   }
 
   private functionShare(phrase: CompiledPhrase, tokens: string[], from: number, to: number) {

@@ -263,6 +263,28 @@ export const PASSPHRASE_VOCABULARY = {
     'son',
     'daughter*',
   ],
+  /**
+   * A paraphrase (a synonym stood in for a phrase word) must still be a question or speak to the
+   * operator: a question mark, one of these particles near the words, one of these auxiliaries
+   * before them ("did you get …", "have the masks arrived"), or a second-person word.
+   */
+  questionParticles: ['ли', 'ма', 'ме', 'ба', 'бе', 'па', 'пе', 'ше'],
+  questionAuxiliaries: [
+    'did',
+    'do',
+    'does',
+    'have',
+    'has',
+    'had',
+    'were',
+    'was',
+    'are',
+    'is',
+    'will',
+    'would',
+    'could',
+    'can',
+  ],
   secondPerson: [
     'вам',
     'вас',

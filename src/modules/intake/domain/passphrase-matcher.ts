@@ -28,10 +28,13 @@
  *   as written.
  * - Paraphrases (passphrase-matcher.vocabulary.ts): a phrase word in a synonym class (the verb
  *   slot: поступили / привезли / келді / received …) is satisfied by any member of its class.
- *   A match is refused when a shopping or news cue (купить, продажа, цена, аптека, where, buy …)
- *   lies next to the phrase's words, or when a first-person word (я, мы, I, we …) does and no
- *   second-person word (вам, вы, сізге, you …) does: the code asks the operator whether THEY
- *   received the goods.
+ *   The code asks the operator whether THEY received the goods, so a match is refused when, in
+ *   the same sentence and within CUE_MARGIN tokens, there is shopping or news talk (купить,
+ *   продажа, цена, аптека, where, buy …); a first-person word (я, мне, we …) and no second-person
+ *   word (вам, вы, сізге, you …); or a first-person word or a person (муж, сестре, he …) right at
+ *   a verb of the class. A paraphrase (a synonym was used) must moreover be a question (?, ли,
+ *   ма/ме/ба…, did/have … before the words) or speak to the operator; the phrase's own wording
+ *   needs neither, as before. A phrase's own words never refuse it.
  */
 
 import { PASSPHRASE_VOCABULARY } from './passphrase-matcher.vocabulary';
@@ -177,13 +180,13 @@ function foldKazakhLetters(token: string): string {
 const QUESTION_MARK = 0x3f;
 const SENTENCE_END = new Set([0x2e, QUESTION_MARK, 0x21, 0x2026, 0x3b]);
 
-/** NFD splits ё, й and accented letters into letter + mark; the marks are then dropped. */
 /** Sentence of each token, and which sentences ended with a question mark. */
 interface Sentences {
   of: number[];
   question: boolean[];
 }
 
+/** NFD splits ё, й and accented letters into letter + mark; the marks are then dropped. */
 function tokenize(text: string, foldKazakh: boolean, sentences?: Sentences): string[] {
   const prepared = text.normalize('NFD').toLowerCase();
   const tokens: string[] = [];
@@ -341,8 +344,9 @@ function vocabularyEntry(written: string): VocabularyEntry {
 }
 
 interface SynonymMember {
-  /** A prefix of the forms a caller may use. */
+  /** A prefix of the forms a caller may use (the whole word when `whole`). */
   prefix: string;
+  whole: boolean;
   /** Its stem in its language: a phrase word with this stem belongs to the class. */
   stem: string;
 }
@@ -353,20 +357,23 @@ const SYNONYM_CLASSES: Array<Record<Language, SynonymMember[]>> =
     for (const language of ['ru', 'kk', 'en'] as const) {
       byLanguage[language] = c.members[language].map((written) => {
         const raw = tokenize(written.replace(/\*$/, ''), false)[0];
-        return { prefix: foldKazakhLetters(raw), stem: foldKazakhLetters(stem(raw, language)) };
+        return {
+          prefix: foldKazakhLetters(raw),
+          whole: !written.endsWith('*'),
+          stem: foldKazakhLetters(stem(raw, language)),
+        };
       });
     }
     return byLanguage;
   });
 
 /** The other members that may stand for a phrase word, or none when it is in no class. */
-function synonymsOf(wordStem: string, language: Language): string[] {
+function synonymsOf(wordStem: string, language: Language): SynonymMember[] {
   for (const members of SYNONYM_CLASSES) {
     if (!members[language].some((m) => m.stem === wordStem)) continue;
     const accepted = PASSPHRASE_VOCABULARY.acceptsMembersOf[language] as readonly Language[];
-    const prefixes = accepted.flatMap((l) => members[l].map((m) => m.prefix));
     // A member starting with the word's own stem adds nothing: the stem already matches it.
-    return [...new Set(prefixes)].filter((p) => !p.startsWith(wordStem));
+    return accepted.flatMap((l) => members[l]).filter((m) => !m.prefix.startsWith(wordStem));
   }
   return [];
 }
@@ -452,6 +459,8 @@ interface StemEntry {
   index: number;
   stem: string;
   fuzzy: boolean;
+  /** Only the whole word, not words starting with it (a vocabulary entry without `*`). */
+  whole: boolean;
   letters: number;
   uses: WordUse[];
 }
@@ -583,7 +592,9 @@ export class PassphraseMatcher {
         }
         const other: WordUse = { ...own, synonym: true };
         for (const synonym of synonymsOf(s, candidate.language)) {
-          const entry = this.entryFor(stemIndex, synonym, synonym.length >= SYNONYM_FUZZY_MIN);
+          const key = synonym.whole ? `${synonym.prefix}$` : synonym.prefix;
+          const fuzzy = !synonym.whole && synonym.prefix.length >= SYNONYM_FUZZY_MIN;
+          const entry = this.entryFor(stemIndex, key, fuzzy, synonym.whole);
           if (!entry.uses.some((u) => u.phrase === phraseIndex && u.word === word)) {
             entry.uses.push(other);
           }
@@ -609,17 +620,24 @@ export class PassphraseMatcher {
     }
   }
 
-  private entryFor(index: Map<string, StemEntry>, variant: string, fuzzy: boolean): StemEntry {
-    let entry = index.get(variant);
+  private entryFor(
+    index: Map<string, StemEntry>,
+    key: string,
+    fuzzy: boolean,
+    whole = false,
+  ): StemEntry {
+    let entry = index.get(key);
     if (entry) return entry;
+    const variant = whole ? key.slice(0, -1) : key;
     entry = {
       index: this.stems.length,
       stem: variant,
       fuzzy,
+      whole,
       letters: letterSet(variant),
       uses: [],
     };
-    index.set(variant, entry);
+    index.set(key, entry);
     this.stems.push(entry);
     const [c0, c1] = [variant.charCodeAt(0), variant.charCodeAt(1)];
     if (fuzzy) {
@@ -650,7 +668,7 @@ export class PassphraseMatcher {
         if (checkedAt[entry.index] === pos) continue;
         checkedAt[entry.index] = pos;
         const hit = compareToStem(entry, token, tokens[pos + 1]);
-        if (hit === NO_HIT) continue;
+        if (hit === NO_HIT || (entry.whole && token !== entry.stem)) continue;
         for (const use of entry.uses) {
           const quality =
             hit === TYPO_HIT

@@ -7,7 +7,7 @@
  * and cues are knowledge of Russian, Kazakh and English that every phrase shares; a change to them
  * moves recall and false positives for every district at once, so it must go through review and
  * the recall / false-positive table in passphrase-matcher.spec.ts, like any other code change.
- * Bump `version` with every change; the matcher reports it.
+ * Bump `version` with every change, so that a recorded decision can name the table it used.
  *
  * Entries are written as spoken; the matcher normalises them like a transcript (lower case,
  * ё→е, Kazakh letters folded: ә→а, і→и, ң→н …). `word*` means "any word starting with word",

@@ -3,6 +3,7 @@ import { IntakePeopleTriage1763900000000 } from './1763900000000-intake-people-t
 import { Dispatch1764000000000 } from './1764000000000-dispatch';
 import { Idempotency1764100000000 } from './1764100000000-idempotency';
 import { CallsCallerPhoneOptional1765300000001 } from './1765300000001-calls-caller-phone-optional';
+import { RiskLevelNotAssessed1765400000001 } from './1765400000001-risk-level-not-assessed';
 import { AccessHardening1765500000001 } from './1765500000001-access-hardening';
 import { EnforcementRuleSets1765800000000 } from './1765800000000-enforcement-rule-sets';
 import { Enforcement1765800000001 } from './1765800000001-enforcement';
@@ -17,6 +18,7 @@ export const migrations = [
   Dispatch1764000000000,
   Idempotency1764100000000,
   CallsCallerPhoneOptional1765300000001,
+  RiskLevelNotAssessed1765400000001,
   AccessHardening1765500000001,
   EnforcementRuleSets1765800000000,
   Enforcement1765800000001,

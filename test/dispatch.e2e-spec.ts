@@ -160,9 +160,10 @@ describe('dispatch: queue, crews, recommendations, assignment and the status tim
       });
       expect(order[1].waitingSeconds).toBeGreaterThanOrEqual(600);
       expect(order[2]).toMatchObject({ overdue: false });
+      // Coded, nobody asked the risk questions: P1 but not_assessed, never "low".
       expect(order[0]).toMatchObject({
         coded: true,
-        riskLevel: 'low',
+        riskLevel: 'not_assessed',
         reasons: [expect.stringMatching(/^Coded call/)],
       });
 
@@ -397,17 +398,28 @@ describe('dispatch: queue, crews, recommendations, assignment and the status tim
   });
 
   describe('recommendations', () => {
+    type Row = { eligible: boolean; distanceMeters: number | null };
+    /** Every eligible crew before every ineligible one; eligible ones nearest first. */
+    function expectAvailableFirstByDistance(body: Row[]) {
+      const firstIneligible = body.findIndex((r) => !r.eligible);
+      if (firstIneligible >= 0)
+        expect(body.slice(firstIneligible).every((r) => !r.eligible)).toBe(true);
+      const distances = body.filter((r) => r.eligible).map((r) => r.distanceMeters as number);
+      expect(distances).toEqual([...distances].sort((a, b) => a - b));
+    }
+
     it('ranks own-district crews by distance, lists stale ones with a reason, lends neighbours only when needed', async () => {
       const scene = { lat: 43.22, lon: 76.85 };
       const near = await unit(d['ALA-AUEZOV'], { lat: 43.2245, lon: 76.85 });
       const stale = await unit(d['ALA-AUEZOV'], { lat: 43.2201, lon: 76.8501, ageSeconds: 900 });
+      const blind = await unit(d['ALA-AUEZOV']); // never reported a position
       const neighbour = await unit(d['ALA-ALMALY'], { lat: 43.221, lon: 76.85 });
       const c = await call(d['ALA-AUEZOV'], scene);
       const first = await http()
         .get(`/api/v1/incidents/${c.incidentId}/recommendations`)
         .set(...bearer(dispatcher));
       expect(first.status).toBe(200);
-      const byId = (body: Array<{ unitId: string }>, id: string) =>
+      const byId = (body: Array<{ unitId: string; locationAgeSeconds?: number }>, id: string) =>
         body.find((r) => r.unitId === id);
       expect(first.body[0]).toMatchObject({
         unitId: near.id,
@@ -419,9 +431,19 @@ describe('dispatch: queue, crews, recommendations, assignment and the status tim
       expect(first.body[0].locationAgeSeconds).toBeLessThan(60);
       expect(byId(first.body, stale.id)).toMatchObject({
         eligible: false,
+        reasonCode: 'location_stale',
+        distanceMeters: null,
         reason: expect.stringMatching(/old \(limit 300 s\)/),
       });
+      expect(byId(first.body, stale.id)?.locationAgeSeconds).toBeGreaterThanOrEqual(900);
+      expect(byId(first.body, blind.id)).toMatchObject({
+        eligible: false,
+        reasonCode: 'no_position',
+        locationAgeSeconds: null,
+      });
+      expect(first.body[0].reasonCode).toBe('available');
       expect(byId(first.body, neighbour.id)).toBeUndefined();
+      expectAvailableFirstByDistance(first.body);
 
       // Take every own-district crew that could go; a neighbour is then offered, with why.
       const own = (
@@ -430,7 +452,7 @@ describe('dispatch: queue, crews, recommendations, assignment and the status tim
           .set(...bearer(dispatcher))
       ).body as Array<{ id: string }>;
       for (const u of own)
-        if (u.id !== stale.id)
+        if (u.id !== stale.id && u.id !== blind.id)
           expect((await assign((await call(d['ALA-AUEZOV'])).incidentId, u.id)).status).toBe(201);
       const second = await http()
         .get(`/api/v1/incidents/${c.incidentId}/recommendations`)
@@ -439,8 +461,19 @@ describe('dispatch: queue, crews, recommendations, assignment and the status tim
       expect(lent).toMatchObject({
         eligible: true,
         districtId: d['ALA-ALMALY'],
+        reasonCode: 'neighbour_district',
         reason: expect.stringMatching(/^No crew free/),
       });
+      // The own district's crews that cannot go are still listed, with why, never dropped.
+      expect(byId(second.body, stale.id)).toMatchObject({
+        eligible: false,
+        reasonCode: 'location_stale',
+      });
+      expect(byId(second.body, blind.id)).toMatchObject({
+        eligible: false,
+        reasonCode: 'no_position',
+      });
+      expectAvailableFirstByDistance(second.body);
       expect(second.body.filter((r: { eligible: boolean }) => r.eligible)[0].unitId).toBe(
         neighbour.id,
       );

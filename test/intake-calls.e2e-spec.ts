@@ -98,7 +98,19 @@ describe('intake: 102 calls, passphrases, people and incidents', () => {
         passphraseDetected: false,
         priority: 1,
         contactPolicy: 'silent',
+        riskLevel: 'not_assessed',
       });
+      // Unknown is not low: the incident says so too, until somebody answers.
+      const incident = await http()
+        .get(`/api/v1/incidents/${res.body.incidentId}`)
+        .auth(dispatcher.token, { type: 'bearer' });
+      expect(incident.body).toMatchObject({ priority: 1, riskLevel: 'not_assessed' });
+      const assessed = await http()
+        .post(`/api/v1/incidents/${res.body.incidentId}/risk-assessment`)
+        .auth(dispatcher.token, { type: 'bearer' })
+        .send({ answers: { weapon: false } });
+      expect(assessed.status).toBe(200);
+      expect(assessed.body).toMatchObject({ priority: 1, riskLevel: 'low' });
     });
 
     it('re-prioritises a call flagged coded afterwards and records it on the incident', async () => {
@@ -134,6 +146,46 @@ describe('intake: 102 calls, passphrases, people and incidents', () => {
         contactPolicy: 'silent',
         priority: 1,
       });
+    });
+
+    it('flags an already-coded call without writing anything: same state, no new event', async () => {
+      const events = async (incidentId: string) =>
+        (
+          await app
+            .get(DataSource)
+            .query(`SELECT type FROM events WHERE stream_id = $1 ORDER BY stream_version`, [
+              incidentId,
+            ])
+        ).map((e: { type: string }) => e.type);
+      const flag = (callId: string) =>
+        http()
+          .post(`/api/v1/calls/${callId}/flag-coded`)
+          .auth(dispatcher.token, { type: 'bearer' })
+          .send();
+      const created = await postCall({ risk: { injuries: true } });
+      const first = await flag(created.body.id);
+      expect(first.status).toBe(200);
+      const afterFirst = await events(created.body.incidentId);
+      expect(afterFirst.filter((t: string) => t === 'IncidentReassessed')).toHaveLength(1);
+      const second = await flag(created.body.id);
+      expect(second.status).toBe(200);
+      expect(second.body).toEqual(first.body);
+      expect(await events(created.body.incidentId)).toEqual(afterFirst);
+
+      // Coded by the passphrase at registration: flagging it is a no-op as well.
+      const spoken = await postCall({ transcript: 'Поступили антисептики, маски?' });
+      expect(spoken.body.coded).toBe(true);
+      const before = await events(spoken.body.incidentId);
+      const again = await flag(spoken.body.id);
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({
+        coded: true,
+        contactPolicy: 'silent',
+        priority: spoken.body.priority,
+        riskLevel: spoken.body.riskLevel,
+        reasons: spoken.body.reasons,
+      });
+      expect(await events(spoken.body.incidentId)).toEqual(before);
     });
 
     it('follows passphrases as data: a new district phrase works there only, an expired one nowhere', async () => {

@@ -50,7 +50,7 @@ describe('intake: qamqor without QAMQOR_HMAC_SECRET', () => {
       const ts = String(Math.floor(Date.now() / 1000));
       const res = await request(app.getHttpServer())
         .post(path)
-        .set('content-type', 'application/json')
+        .set('content-type', path.endsWith('/batch') ? 'application/x-ndjson' : 'application/json')
         .set('x-timestamp', ts)
         .set('x-signature', signBody('anything-at-all-with-32-characters!', ts, raw))
         .send(raw);

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { RuleSetRefDto } from '../../policy/api/policy.response.dto';
+import { RISK_LEVELS } from '../../triage/domain/risk-assessment';
 
-const RISK_LEVELS = ['low', 'medium', 'high', 'extreme'];
 const CONTACT_POLICIES = ['normal', 'silent'];
 const nullableTime = { format: 'date-time', nullable: true, type: String } as const;
 

@@ -37,10 +37,3 @@ export class UserChangeResponseDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) decidedBy!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) decidedAt!: string | null;
 }
-
-export class ErrorResponseDto {
-  @ApiProperty() statusCode!: number;
-  @ApiProperty({ example: 'NOT_FOUND' }) code!: string;
-  @ApiProperty() message!: string;
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' } }) details?: unknown[];
-}

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '../../../common/openapi';
 import { CurrentActor, Roles } from '../../../common/auth.decorators';
 import { idParam } from '../../../common/id-pipe';
 import type { Actor } from '../../../common/roles';
@@ -9,11 +10,7 @@ import {
   type UserChangeView,
 } from '../application/commands/user-changes/user-change.commands';
 import { ListUserChangesQuery } from '../application/queries/list-user-changes/list-user-changes.query';
-import {
-  ErrorResponseDto,
-  ListUserChangesQueryDto,
-  UserChangeResponseDto,
-} from './user-change.dto';
+import { ListUserChangesQueryDto, UserChangeResponseDto } from './user-change.dto';
 
 /**
  * Separation of duties: account changes that widen access wait here for a second admin.
@@ -21,8 +18,6 @@ import {
  */
 @ApiTags('identity')
 @ApiBearerAuth()
-@ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHENTICATED' })
-@ApiResponse({ status: 403, type: ErrorResponseDto, description: 'FORBIDDEN' })
 @Controller('users/changes')
 export class UserChangesController {
   constructor(
@@ -32,8 +27,10 @@ export class UserChangesController {
 
   @Get()
   @Roles('admin', 'prosecutor')
-  @ApiOkResponse({ type: [UserChangeResponseDto] })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
+  @ApiEndpoint({
+    summary: 'Proposed account changes (admins decide, prosecutors read)',
+    ok: { type: UserChangeResponseDto, isArray: true },
+  })
   list(@Query() q: ListUserChangesQueryDto): Promise<UserChangeView[]> {
     return this.queries.execute(new ListUserChangesQuery(q.status));
   }
@@ -41,18 +38,14 @@ export class UserChangesController {
   @Post(':id/approve')
   @Roles('admin')
   @HttpCode(200)
-  @ApiOkResponse({ type: UserChangeResponseDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'id is not a UUID' })
-  @ApiResponse({
-    status: 403,
-    type: ErrorResponseDto,
-    description: 'APPROVER_IS_PROPOSER, APPROVER_IS_SUBJECT',
-  })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND' })
-  @ApiResponse({
-    status: 409,
-    type: ErrorResponseDto,
-    description: 'CHANGE_NOT_PENDING, USERNAME_TAKEN',
+  @ApiEndpoint({
+    summary: 'Approve a proposed change; it takes effect now',
+    ok: { type: UserChangeResponseDto },
+    errors: [
+      [403, 'APPROVER_IS_PROPOSER or APPROVER_IS_SUBJECT'],
+      404,
+      [409, 'CHANGE_NOT_PENDING or USERNAME_TAKEN'],
+    ],
   })
   approve(@Param('id', idParam) id: string, @CurrentActor() actor: Actor): Promise<UserChangeView> {
     return this.commands.execute(new DecideUserChangeCommand(actor, id, 'approve'));
@@ -61,10 +54,11 @@ export class UserChangesController {
   @Post(':id/reject')
   @Roles('admin')
   @HttpCode(200)
-  @ApiOkResponse({ type: UserChangeResponseDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'id is not a UUID' })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND' })
-  @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'CHANGE_NOT_PENDING' })
+  @ApiEndpoint({
+    summary: 'Reject a proposed change',
+    ok: { type: UserChangeResponseDto },
+    errors: [404, [409, 'CHANGE_NOT_PENDING']],
+  })
   reject(@Param('id', idParam) id: string, @CurrentActor() actor: Actor): Promise<UserChangeView> {
     return this.commands.execute(new DecideUserChangeCommand(actor, id, 'reject'));
   }

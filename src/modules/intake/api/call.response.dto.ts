@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RuleSetRefDto } from '../../policy/api/policy.response.dto';
+import { RISK_LEVELS } from '../../triage/domain/risk-assessment';
 
 export class RegisterCallResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -8,7 +9,7 @@ export class RegisterCallResponseDto {
   @ApiProperty() passphraseDetected!: boolean;
   @ApiPropertyOptional({ format: 'uuid' }) matchedPassphraseId?: string;
   @ApiProperty({ minimum: 1, maximum: 4 }) priority!: number;
-  @ApiProperty({ enum: ['low', 'medium', 'high', 'extreme'] }) riskLevel!: string;
+  @ApiProperty({ enum: RISK_LEVELS }) riskLevel!: string;
   @ApiProperty({ type: [String] }) reasons!: string[];
   @ApiProperty({ enum: ['normal', 'silent'] }) contactPolicy!: string;
   @ApiProperty({ type: RuleSetRefDto }) ruleSet!: RuleSetRefDto;
@@ -20,7 +21,7 @@ export class FlagCodedResponseDto {
   @ApiProperty({ enum: [true] }) coded!: boolean;
   @ApiProperty({ enum: ['silent'] }) contactPolicy!: string;
   @ApiProperty({ minimum: 1, maximum: 4 }) priority!: number;
-  @ApiProperty({ enum: ['low', 'medium', 'high', 'extreme'] }) riskLevel!: string;
+  @ApiProperty({ enum: RISK_LEVELS }) riskLevel!: string;
   @ApiProperty({ type: [String] }) reasons!: string[];
 }
 
@@ -41,7 +42,7 @@ export class CallResponseDto {
     string | null;
   @ApiProperty({ enum: ['normal', 'silent'] }) contactPolicy!: string;
   @ApiProperty({ minimum: 1, maximum: 4 }) priority!: number;
-  @ApiProperty({ enum: ['low', 'medium', 'high', 'extreme'] }) riskLevel!: string;
+  @ApiProperty({ enum: RISK_LEVELS }) riskLevel!: string;
   @ApiProperty({ type: [String] }) reasons!: string[];
   @ApiProperty({ format: 'uuid' }) createdBy!: string;
 }

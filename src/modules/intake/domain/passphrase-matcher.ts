@@ -22,10 +22,22 @@
  *   A word split in two by speech-to-text («анти септики») is matched by joining the two tokens
  *   when both parts have at least SPLIT_MIN_PART letters (Kazakh «мас келді» is not «маск»).
  * - A phrase matches when all its content words occur within WINDOW consecutive tokens, in any
- *   order. Score = mean word quality (1 same form, 0.9 other ending, 0.75 typo or split word)
- *   × (0.9 + 0.1 × share of the phrase's stop-words found next to the match); the stop-words only
- *   separate phrases that share their content words (en-1 / en-2). 1 = the phrase as written.
+ *   order. Score = mean word quality (1 same form, 0.9 other ending, 0.85 a synonym, 0.75 typo or
+ *   split word) × (0.9 + 0.1 × share of the phrase's stop-words found next to the match); the
+ *   stop-words only separate phrases that share their content words (en-1 / en-2). 1 = the phrase
+ *   as written.
+ * - Paraphrases (passphrase-matcher.vocabulary.ts): a phrase word in a synonym class (the verb
+ *   slot: поступили / привезли / келді / received …) is satisfied by any member of its class.
+ *   The code asks the operator whether THEY received the goods, so a match is refused when, in
+ *   the same sentence and within CUE_MARGIN tokens, there is shopping or news talk (купить,
+ *   продажа, цена, аптека, where, buy …); a first-person word (я, мне, we …) and no second-person
+ *   word (вам, вы, сізге, you …); or a first-person word or a person (муж, сестре, he …) right at
+ *   a verb of the class. A paraphrase (a synonym was used) must moreover be a question (?, ли,
+ *   ма/ме/ба…, did/have … before the words) or speak to the operator; the phrase's own wording
+ *   needs neither, as before. A phrase's own words never refuse it.
  */
+
+import { PASSPHRASE_VOCABULARY } from './passphrase-matcher.vocabulary';
 
 export interface PassphraseCandidate {
   id: string;
@@ -49,7 +61,14 @@ const KK_MAX_SUFFIXES = 3;
 const SPLIT_MIN_PART = 3;
 const Q_SAME_FORM = 1;
 const Q_STEM = 0.9;
+const Q_SYNONYM = 0.85;
 const Q_TYPO = 0.75;
+/** Class members this long tolerate a typo; shorter ones (got, кел) must be exact. */
+const SYNONYM_FUZZY_MIN = 6;
+/** Tokens either side of the matched words searched for shopping cues and second person. */
+const CUE_MARGIN = 3;
+/** First-person words count only this close before the matched words (1 after). */
+const FIRST_PERSON_BEFORE = 2;
 const EPSILON = 1e-9;
 
 // Only lower-case pairs: the text is lower-cased first (so Latin H, B, T, M, K also fold).
@@ -157,12 +176,23 @@ function foldKazakhLetters(token: string): string {
   return folded;
 }
 
+/** . ? ! … ; — where speech-to-text put them, cues do not reach across them. */
+const QUESTION_MARK = 0x3f;
+const SENTENCE_END = new Set([0x2e, QUESTION_MARK, 0x21, 0x2026, 0x3b]);
+
+/** Sentence of each token, and which sentences ended with a question mark. */
+interface Sentences {
+  of: number[];
+  question: boolean[];
+}
+
 /** NFD splits ё, й and accented letters into letter + mark; the marks are then dropped. */
-function tokenize(text: string, foldKazakh: boolean): string[] {
+function tokenize(text: string, foldKazakh: boolean, sentences?: Sentences): string[] {
   const prepared = text.normalize('NFD').toLowerCase();
   const tokens: string[] = [];
   let start = -1;
   let flags = 0;
+  let sentence = 0;
   for (let i = 0; i <= prepared.length; i++) {
     const code = i < prepared.length ? prepared.charCodeAt(i) : 0x20;
     const info = code < TABLE_SIZE ? CHAR_INFO[code] : charInfo(code);
@@ -174,13 +204,20 @@ function tokenize(text: string, foldKazakh: boolean): string[] {
       flags |= info;
     } else if (info & MARK) {
       flags |= MARK; // inside a word it must not split it; outside one it is dropped anyway
-    } else if (start >= 0) {
-      const raw = prepared.slice(start, i);
-      const mixed = (flags & (LATIN | CYRILLIC)) === (LATIN | CYRILLIC);
-      // Most words need no rewriting: keep the slice.
-      if (!(flags & MARK) && !mixed && !(foldKazakh && flags & KAZAKH)) tokens.push(raw);
-      else tokens.push(normalizeToken(removeMarks(raw), foldKazakh));
-      start = -1;
+    } else {
+      if (start >= 0) {
+        const raw = prepared.slice(start, i);
+        const mixed = (flags & (LATIN | CYRILLIC)) === (LATIN | CYRILLIC);
+        // Most words need no rewriting: keep the slice.
+        if (!(flags & MARK) && !mixed && !(foldKazakh && flags & KAZAKH)) tokens.push(raw);
+        else tokens.push(normalizeToken(removeMarks(raw), foldKazakh));
+        sentences?.of.push(sentence);
+        start = -1;
+      }
+      if (sentences && SENTENCE_END.has(code)) {
+        if (code === QUESTION_MARK) sentences.question[sentence] = true;
+        sentence++;
+      }
     }
   }
   return tokens;
@@ -289,17 +326,141 @@ function fleetingVowelForms(s: string): string[] {
   return [`${head}о${b}`, `${head}е${b}`];
 }
 
+// ---- vocabulary: synonym classes and cues (data in passphrase-matcher.vocabulary.ts) ----------
+
+type Language = PassphraseCandidate['language'];
+
+interface VocabularyEntry {
+  /** Normalised like a transcript token (Kazakh letters folded). */
+  text: string;
+  prefix: boolean;
+}
+
+function vocabularyEntry(written: string): VocabularyEntry {
+  const prefix = written.endsWith('*');
+  const tokens = normalizeTranscript(prefix ? written.slice(0, -1) : written);
+  if (tokens.length !== 1) throw new Error(`Vocabulary entry must be one word: ${written}`);
+  return { text: tokens[0], prefix };
+}
+
+interface SynonymMember {
+  /** A prefix of the forms a caller may use (the whole word when `whole`). */
+  prefix: string;
+  whole: boolean;
+  /** Its stem in its language: a phrase word with this stem belongs to the class. */
+  stem: string;
+}
+
+const SYNONYM_CLASSES: Array<Record<Language, SynonymMember[]>> =
+  PASSPHRASE_VOCABULARY.synonymClasses.map((c) => {
+    const byLanguage = {} as Record<Language, SynonymMember[]>;
+    for (const language of ['ru', 'kk', 'en'] as const) {
+      byLanguage[language] = c.members[language].map((written) => {
+        const raw = tokenize(written.replace(/\*$/, ''), false)[0];
+        return {
+          prefix: foldKazakhLetters(raw),
+          whole: !written.endsWith('*'),
+          stem: foldKazakhLetters(stem(raw, language)),
+        };
+      });
+    }
+    return byLanguage;
+  });
+
+/** The other members that may stand for a phrase word, or none when it is in no class. */
+function synonymsOf(wordStem: string, language: Language): SynonymMember[] {
+  for (const members of SYNONYM_CLASSES) {
+    if (!members[language].some((m) => m.stem === wordStem)) continue;
+    const accepted = PASSPHRASE_VOCABULARY.acceptsMembersOf[language] as readonly Language[];
+    // A member starting with the word's own stem adds nothing: the stem already matches it.
+    return accepted.flatMap((l) => members[l]).filter((m) => !m.prefix.startsWith(wordStem));
+  }
+  return [];
+}
+
+const CUE_SHOPPING = 1;
+const CUE_FIRST = 2;
+const CUE_SECOND = 4;
+/** A member of a synonym class (any language): "мне привезли" is first person at the verb. */
+const CUE_VERB = 8;
+/** A person (муж, сестре, he …): next to the verb, a story about people. */
+const CUE_PERSON = 16;
+/** ли, ма, ме, ба …: a question wherever it stands. */
+const CUE_PARTICLE = 32;
+/** did, have, are …: a question when it comes before the phrase's words. */
+const CUE_AUXILIARY = 64;
+const CUE_KIND_BITS = 7;
+
+/** Word → cue kinds, and the shopping cue's index (a phrase's own words do not refuse it). */
+class CueIndex {
+  private readonly exact = new Map<string, { kinds: number; shop: number }>();
+  private readonly prefixes = new Map<
+    number,
+    Array<VocabularyEntry & { kind: number; shop: number }>
+  >();
+
+  constructor() {
+    const add = (written: readonly string[], kind: number) =>
+      written.forEach((w, i) => {
+        const entry = vocabularyEntry(w);
+        const shop = kind === CUE_SHOPPING ? i : -1;
+        if (entry.prefix) {
+          const key = entry.text.charCodeAt(0);
+          const list = this.prefixes.get(key) ?? [];
+          list.push({ ...entry, kind, shop });
+          this.prefixes.set(key, list);
+        } else {
+          const known = this.exact.get(entry.text);
+          if (known) known.kinds |= kind;
+          else this.exact.set(entry.text, { kinds: kind, shop });
+        }
+      });
+    add(PASSPHRASE_VOCABULARY.shoppingCues, CUE_SHOPPING);
+    add(PASSPHRASE_VOCABULARY.firstPerson, CUE_FIRST);
+    add(PASSPHRASE_VOCABULARY.secondPerson, CUE_SECOND);
+    add(PASSPHRASE_VOCABULARY.people, CUE_PERSON);
+    add(PASSPHRASE_VOCABULARY.questionParticles, CUE_PARTICLE);
+    add(PASSPHRASE_VOCABULARY.questionAuxiliaries, CUE_AUXILIARY);
+    for (const members of PASSPHRASE_VOCABULARY.synonymClasses) {
+      add([...members.members.ru, ...members.members.kk, ...members.members.en], CUE_VERB);
+    }
+  }
+
+  /** Kinds in the low CUE_KIND_BITS bits, (shopping cue index + 1) above them. */
+  classify(token: string): number {
+    let kinds = 0;
+    let shop = -1;
+    const known = this.exact.get(token);
+    if (known) {
+      kinds |= known.kinds;
+      if (known.shop >= 0) shop = known.shop;
+    }
+    for (const entry of this.prefixes.get(token.charCodeAt(0)) ?? []) {
+      if (!token.startsWith(entry.text)) continue;
+      kinds |= entry.kind;
+      if (entry.shop >= 0 && shop < 0) shop = entry.shop;
+    }
+    return kinds | ((shop + 1) << CUE_KIND_BITS);
+  }
+}
+
+const CUES = new CueIndex();
+
 interface WordUse {
   phrase: number;
   word: number;
   /** The phrase's word as written (normalised): a token equal to it is a same-form match. */
   form: string;
+  /** The entry is another member of the word's synonym class, not the word's own stem. */
+  synonym: boolean;
 }
 
 interface StemEntry {
   index: number;
   stem: string;
   fuzzy: boolean;
+  /** Only the whole word, not words starting with it (a vocabulary entry without `*`). */
+  whole: boolean;
   letters: number;
   uses: WordUse[];
 }
@@ -315,10 +476,24 @@ function letterSet(word: string): number {
   return set;
 }
 
+/** Where a phrase's words were found, how well, and whether by another member of their class. */
+interface Hits {
+  pos: number[];
+  word: number[];
+  quality: number[];
+  synonym: boolean[];
+}
+
 interface CompiledPhrase {
   id: string;
   wordCount: number;
   functionWords: Set<string>;
+  /** Shopping cues the phrase's own words trigger: they do not refuse this phrase. */
+  ownCues: Set<number>;
+  /** The phrase itself speaks in the first person: first-person words do not refuse it. */
+  ownFirstPerson: boolean;
+  /** The phrase itself names a person: person words do not refuse it. */
+  ownPeople: boolean;
 }
 
 type Hit = 0 | 1 | 2;
@@ -408,40 +583,76 @@ export class PassphraseMatcher {
         const s = foldKazakhLetters(stem(tokens[i], candidate.language));
         if (seenStems.has(s)) continue; // the same word twice is one requirement
         seenStems.add(s);
-        const use: WordUse = { phrase: phraseIndex, word: wordCount++, form: folded[i] };
+        const word = wordCount++;
+        const own: WordUse = { phrase: phraseIndex, word, form: folded[i], synonym: false };
         // Variants inherit the base stem's typo tolerance: масок is as short a word as маски.
         const fuzzy = s.length >= FUZZY_MIN_STEM;
         for (const variant of [s, ...fleetingVowelForms(s)]) {
-          let entry = stemIndex.get(variant);
-          if (!entry) {
-            entry = {
-              index: this.stems.length,
-              stem: variant,
-              fuzzy,
-              letters: letterSet(variant),
-              uses: [],
-            };
-            stemIndex.set(variant, entry);
-            this.stems.push(entry);
-            const [c0, c1] = [variant.charCodeAt(0), variant.charCodeAt(1)];
-            if (fuzzy) {
-              pushTo(this.fuzzyByFirst, c0, entry);
-              pushTo(this.fuzzyBySecond, c1, entry);
-            } else if (variant.length > 1) pushTo(this.exactByPair, pairKey(c0, c1), entry);
-            else pushTo(this.exactBySingle, c0, entry);
+          this.entryFor(stemIndex, variant, fuzzy).uses.push(own);
+        }
+        const other: WordUse = { ...own, synonym: true };
+        for (const synonym of synonymsOf(s, candidate.language)) {
+          const key = synonym.whole ? `${synonym.prefix}$` : synonym.prefix;
+          const fuzzy = !synonym.whole && synonym.prefix.length >= SYNONYM_FUZZY_MIN;
+          const entry = this.entryFor(stemIndex, key, fuzzy, synonym.whole);
+          if (!entry.uses.some((u) => u.phrase === phraseIndex && u.word === word)) {
+            entry.uses.push(other);
           }
-          entry.uses.push(use);
         }
       }
-      this.phrases.push({ id: candidate.id, wordCount, functionWords });
+      const ownCues = new Set<number>();
+      let ownFirstPerson = false;
+      let ownPeople = false;
+      for (const token of folded) {
+        const cue = CUES.classify(token);
+        if (cue >> CUE_KIND_BITS) ownCues.add((cue >> CUE_KIND_BITS) - 1);
+        if (cue & CUE_FIRST) ownFirstPerson = true;
+        if (cue & CUE_PERSON) ownPeople = true;
+      }
+      this.phrases.push({
+        id: candidate.id,
+        wordCount,
+        functionWords,
+        ownCues,
+        ownFirstPerson,
+        ownPeople,
+      });
     }
+  }
+
+  private entryFor(
+    index: Map<string, StemEntry>,
+    key: string,
+    fuzzy: boolean,
+    whole = false,
+  ): StemEntry {
+    let entry = index.get(key);
+    if (entry) return entry;
+    const variant = whole ? key.slice(0, -1) : key;
+    entry = {
+      index: this.stems.length,
+      stem: variant,
+      fuzzy,
+      whole,
+      letters: letterSet(variant),
+      uses: [],
+    };
+    index.set(key, entry);
+    this.stems.push(entry);
+    const [c0, c1] = [variant.charCodeAt(0), variant.charCodeAt(1)];
+    if (fuzzy) {
+      pushTo(this.fuzzyByFirst, c0, entry);
+      pushTo(this.fuzzyBySecond, c1, entry);
+    } else if (variant.length > 1) pushTo(this.exactByPair, pairKey(c0, c1), entry);
+    else pushTo(this.exactBySingle, c0, entry);
+    return entry;
   }
 
   match(transcript: string): PassphraseMatch | null {
     if (this.phrases.length === 0) return null;
-    const tokens = normalizeTranscript(transcript);
-    const events: Array<{ pos: number[]; word: number[]; quality: number[] } | undefined> =
-      new Array(this.phrases.length);
+    const sentences: Sentences = { of: [], question: [] };
+    const tokens = tokenize(transcript, true, sentences);
+    const events: Array<Hits | undefined> = new Array(this.phrases.length);
     const checkedAt = new Int32Array(this.stems.length).fill(-1);
     const letters = new Int32Array(tokens.length + 1);
     for (let pos = 0; pos < tokens.length; pos++) letters[pos] = letterSet(tokens[pos]);
@@ -457,14 +668,22 @@ export class PassphraseMatcher {
         if (checkedAt[entry.index] === pos) continue;
         checkedAt[entry.index] = pos;
         const hit = compareToStem(entry, token, tokens[pos + 1]);
-        if (hit === NO_HIT) continue;
+        if (hit === NO_HIT || (entry.whole && token !== entry.stem)) continue;
         for (const use of entry.uses) {
-          const quality = hit === TYPO_HIT ? Q_TYPO : token === use.form ? Q_SAME_FORM : Q_STEM;
+          const quality =
+            hit === TYPO_HIT
+              ? Q_TYPO
+              : use.synonym
+                ? Q_SYNONYM
+                : token === use.form
+                  ? Q_SAME_FORM
+                  : Q_STEM;
           let e = events[use.phrase];
-          if (!e) e = events[use.phrase] = { pos: [], word: [], quality: [] };
+          if (!e) e = events[use.phrase] = { pos: [], word: [], quality: [], synonym: [] };
           e.pos.push(pos);
           e.word.push(use.word);
           e.quality.push(quality);
+          e.synonym.push(use.synonym);
         }
       }
     };
@@ -482,13 +701,15 @@ export class PassphraseMatcher {
       visit(this.fuzzyByFirst.get(second), pos); // extra letter in front
     }
 
+    // Cue kinds per token, classified only for tokens next to a complete match (-1: not yet).
+    const cues = new Int32Array(tokens.length).fill(-1);
     let best: PassphraseMatch | null = null;
     let bestWords = 0;
     for (let p = 0; p < this.phrases.length; p++) {
       const e = events[p];
       if (!e) continue;
       const phrase = this.phrases[p];
-      const score = this.bestWindow(phrase, e.pos, e.word, e.quality, tokens);
+      const score = this.bestWindow(phrase, e, tokens, cues, sentences);
       if (score <= 0) continue;
       if (
         !best ||
@@ -505,10 +726,10 @@ export class PassphraseMatcher {
   /** Best score over windows holding every content word; 0 when there is none. */
   private bestWindow(
     phrase: CompiledPhrase,
-    pos: number[],
-    word: number[],
-    quality: number[],
+    { pos, word, quality, synonym }: Hits,
     tokens: string[],
+    cues: Int32Array,
+    sentences: Sentences,
   ): number {
     const k = phrase.wordCount;
     const seen = new Uint8Array(k);
@@ -523,10 +744,13 @@ export class PassphraseMatcher {
 
     let best = 0;
     const bestQuality = new Float64Array(k);
+    const bestIsSynonym = new Uint8Array(k);
     for (let a = 0; a < pos.length; a++) {
       bestQuality.fill(0);
+      bestIsSynonym.fill(0);
       let covered = 0;
       let sum = 0;
+      let synonyms = 0;
       for (let b = a; b < pos.length && pos[b] - pos[a] < WINDOW; b++) {
         const w = word[b];
         const q = quality[b];
@@ -534,13 +758,61 @@ export class PassphraseMatcher {
         if (q <= bestQuality[w]) continue;
         sum += q - bestQuality[w];
         bestQuality[w] = q;
+        synonyms += Number(synonym[b]) - bestIsSynonym[w];
+        bestIsSynonym[w] = Number(synonym[b]);
         // The stop-word factor is at most 1, so only a better content score can win.
         if (covered < k || sum / k <= best + EPSILON) continue;
         const score = (sum / k) * (0.9 + 0.1 * this.functionShare(phrase, tokens, pos[a], pos[b]));
-        if (score > best) best = score;
+        if (score <= best) continue;
+        if (!this.refused(phrase, tokens, cues, sentences, pos[a], pos[b], synonyms > 0)) {
+          best = score;
+        }
       }
     }
     return Math.min(best, 1);
+  }
+
+  /** Shopping or news next to the words, or somebody telling of their own goods. */
+  private refused(
+    phrase: CompiledPhrase,
+    tokens: string[],
+    cues: Int32Array,
+    sentences: Sentences,
+    from: number,
+    to: number,
+    paraphrased: boolean,
+  ): boolean {
+    const sentenceOf = sentences.of;
+    let firstPerson = false;
+    let secondPerson = false;
+    // A question mark ends one of the sentences the words lie in.
+    let question = false;
+    for (let s = sentenceOf[from]; s <= sentenceOf[to]; s++) question ||= !!sentences.question[s];
+    let begin = Math.max(0, from - CUE_MARGIN);
+    while (sentenceOf[begin] !== sentenceOf[from]) begin++;
+    let end = Math.min(tokens.length - 1, to + CUE_MARGIN);
+    while (sentenceOf[end] !== sentenceOf[to]) end--;
+    for (let i = begin; i <= end; i++) {
+      if (cues[i] < 0) cues[i] = CUES.classify(tokens[i]);
+      const cue = cues[i];
+      const shop = (cue >> CUE_KIND_BITS) - 1;
+      if (cue & CUE_SHOPPING && !phrase.ownCues.has(shop)) return true;
+      if (cue & CUE_SECOND) secondPerson = true;
+      if (cue & CUE_PARTICLE || (cue & CUE_AUXILIARY && i < from)) question = true;
+      const first = cue & CUE_FIRST && !phrase.ownFirstPerson;
+      if (first && i >= from - FIRST_PERSON_BEFORE && i <= to + 1) firstPerson = true;
+      if (!first && !(cue & CUE_PERSON && !phrase.ownPeople)) continue;
+      // Right at the verb ("мне привезли", "we got", "муж привёз"): whoever else is addressed.
+      for (const j of [i - 1, i + 1]) {
+        if (j < begin || j > end) continue;
+        if (cues[j] < 0) cues[j] = CUES.classify(tokens[j]);
+        if (cues[j] & CUE_VERB) return true;
+      }
+    }
+    if (firstPerson && !secondPerson) return true;
+    // The phrase as written is the code itself; said another way, it must still be a question
+    // or speak to the operator: "бабушке привезли маски и антисептики" is a story.
+    return paraphrased && !secondPerson && !question;
   }
 
   private functionShare(phrase: CompiledPhrase, tokens: string[], from: number, to: number) {

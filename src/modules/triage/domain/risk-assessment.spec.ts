@@ -6,10 +6,10 @@ const rules = new RuleSet('rs-1', 'triage', '2020.1', new Date('2020-01-01'), nu
 const none: HistorySignals = { priorIncidents12m: 0, activeProtectiveOrders: 0, priorArrests: 0 };
 
 describe('risk assessment', () => {
-  it('gives P4 and says so when nothing is reported', () => {
+  it('gives P4, not_assessed, and says so when nothing is reported', () => {
     expect(assessRisk(rules, {}, none, { coded: false })).toEqual({
       score: 0,
-      riskLevel: 'low',
+      riskLevel: 'not_assessed',
       priority: 4,
       reasons: ['No risk factors reported yet.'],
       ruleSetId: 'rs-1',
@@ -22,6 +22,24 @@ describe('risk assessment', () => {
     expect(a.riskLevel).toBe('low');
     expect(a.reasons[0]).toMatch(/^Coded call/);
     expect(a.reasons).toContain('The offender is drunk or on drugs.');
+  });
+
+  it('keeps a coded call nobody assessed P1 but not_assessed: unknown is not low', () => {
+    const a = assessRisk(rules, {}, none, { coded: true });
+    expect(a).toMatchObject({ priority: 1, riskLevel: 'not_assessed', score: 0 });
+    expect(a.reasons[0]).toMatch(/^Coded call/);
+  });
+
+  it('calls answers that are all "no" low: somebody asked', () => {
+    const a = assessRisk(rules, { weapon: false, injuries: false }, none, { coded: false });
+    expect(a).toMatchObject({ riskLevel: 'low', priority: 4, score: 0 });
+  });
+
+  it('without answers, lets records alone say medium or more, never low', () => {
+    const one = assessRisk(rules, {}, { ...none, priorIncidents12m: 1 }, { coded: false });
+    expect(one).toMatchObject({ score: 1, riskLevel: 'not_assessed', priority: 4 });
+    const order = assessRisk(rules, {}, { ...none, activeProtectiveOrders: 1 }, { coded: false });
+    expect(order).toMatchObject({ score: 3, riskLevel: 'medium', priority: 3 });
   });
 
   it.each([

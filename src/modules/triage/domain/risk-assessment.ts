@@ -18,7 +18,15 @@ export const RISK_FACTORS = [
 export type RiskFactor = (typeof RISK_FACTORS)[number];
 export type RiskAnswers = Partial<Record<RiskFactor, boolean>>;
 
-export type RiskLevel = 'low' | 'medium' | 'high' | 'extreme';
+/** `not_assessed`: nobody has answered a risk question yet. Unknown is not low. */
+export type RiskLevel = 'not_assessed' | 'low' | 'medium' | 'high' | 'extreme';
+export const RISK_LEVELS: readonly RiskLevel[] = [
+  'not_assessed',
+  'low',
+  'medium',
+  'high',
+  'extreme',
+];
 export type Priority = 1 | 2 | 3 | 4;
 
 export interface HistorySignals {
@@ -68,6 +76,9 @@ const PRIORITY_BY_LEVEL: Record<RiskLevel, string> = {
   high: 'priority.high',
   medium: 'priority.medium',
   low: 'priority.low',
+  // No answers means no known risk factor: the queue places it as the rule set places low risk
+  // (a coded call still goes to the top below); only the label tells the dispatcher to ask.
+  not_assessed: 'priority.low',
 };
 
 /** Says how many earlier incidents there were and what linked them to this call. */
@@ -122,14 +133,19 @@ export function assessRisk(
     });
   }
   const score = weighted.reduce((sum, w) => sum + w.points, 0);
+  // Answered means any factor answered, yes or no. Without answers, records alone (prior
+  // incidents, an order, arrests) still say medium or more when they reach it: that is known.
+  const answered = RISK_FACTORS.some((factor) => typeof answers[factor] === 'boolean');
   const riskLevel: RiskLevel =
-    score >= rules.number('threshold.extreme')
-      ? 'extreme'
-      : score >= rules.number('threshold.high')
-        ? 'high'
-        : score >= rules.number('threshold.medium')
-          ? 'medium'
-          : 'low';
+    !answered && score < rules.number('threshold.medium')
+      ? 'not_assessed'
+      : score >= rules.number('threshold.extreme')
+        ? 'extreme'
+        : score >= rules.number('threshold.high')
+          ? 'high'
+          : score >= rules.number('threshold.medium')
+            ? 'medium'
+            : 'low';
 
   let priority = rules.number(PRIORITY_BY_LEVEL[riskLevel]) as Priority;
   const lead: string[] = [];

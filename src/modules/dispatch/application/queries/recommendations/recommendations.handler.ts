@@ -69,7 +69,11 @@ export class RecommendationsHandler implements IQueryHandler<
     return pool
       .map((r) =>
         r.eligible && r.districtId !== incident.district_id && neighbour
-          ? { ...r, reason: `No crew free in the incident's district: ${r.reason}` }
+          ? {
+              ...r,
+              reasonCode: 'neighbour_district' as const,
+              reason: `No crew free in the incident's district: ${r.reason}`,
+            }
           : r,
       )
       .sort(
@@ -94,6 +98,7 @@ export class RecommendationsHandler implements IQueryHandler<
         distanceMeters: null,
         locationAgeSeconds: null,
         eligible: false,
+        reasonCode: 'no_position',
         reason: 'No position reported',
       };
     }
@@ -104,6 +109,7 @@ export class RecommendationsHandler implements IQueryHandler<
         distanceMeters: null,
         locationAgeSeconds: age,
         eligible: false,
+        reasonCode: 'location_stale',
         reason: `Position is ${age} s old (limit ${staleSeconds} s)`,
       };
     }
@@ -117,6 +123,7 @@ export class RecommendationsHandler implements IQueryHandler<
       distanceMeters: distance,
       locationAgeSeconds: age,
       eligible: true,
+      reasonCode: 'available',
       reason: `Available in ${u.district_name}, ${where}`,
     };
   }

@@ -25,13 +25,37 @@ export class FlagCodedHandler implements ICommandHandler<FlagCodedCommand, FlagC
     const now = this.clock.now();
     return this.uow.run(async (tx) => {
       const [call] = (await tx.query(
-        `SELECT c.id, c.incident_id, i.district_id, c.coded FROM calls c JOIN incidents i ON i.id = c.incident_id
+        `SELECT c.id, c.incident_id, i.district_id, c.coded, i.coded AS incident_coded, i.priority,
+                i.risk_level, i.reasons
+         FROM calls c JOIN incidents i ON i.id = c.incident_id
          WHERE c.id = $1 FOR UPDATE OF c`,
         [callId],
-      )) as Array<{ id: string; incident_id: string; district_id: string | null; coded: boolean }>;
+      )) as Array<{
+        id: string;
+        incident_id: string;
+        district_id: string | null;
+        coded: boolean;
+        incident_coded: boolean;
+        priority: number;
+        risk_level: string;
+        reasons: string[];
+      }>;
       if (!call) throw DomainError.notFound('Call');
       // The incident's district decides: a supervisor may have routed it elsewhere since.
       assertInScope(principal, call.district_id, { type: 'call', id: callId, what: 'Call' });
+      if (call.coded && call.incident_coded) {
+        // Already coded (by the passphrase or an earlier flag): a repeated flag changes nothing,
+        // no event and no reassessment; the call row lock above orders concurrent flags.
+        return {
+          id: call.id,
+          incidentId: call.incident_id,
+          coded: true,
+          contactPolicy: 'silent',
+          priority: call.priority,
+          riskLevel: call.risk_level,
+          reasons: call.reasons,
+        };
+      }
       // The incident row before its event stream, as every other writer of incidents does:
       // taking them in the other order deadlocked against a concurrent assignment.
       await tx.query(`SELECT id FROM incidents WHERE id = $1 FOR UPDATE`, [call.incident_id]);

@@ -296,6 +296,59 @@ describe('enforcement under effective-dated law', () => {
     });
   });
 
+  describe('enforcement feeds the call desk', () => {
+    it('flags a later call naming the offender as a possible violation, with arrests in its history', async () => {
+      clock.set('2026-10-10T05:00:00.000Z');
+      const offender = iin('790909');
+      const first = await incident();
+      const order = await post('/protective-orders', orderBody(first, offender));
+      expect(order.status).toBe(201);
+      await post('/arrests', {
+        incidentId: first,
+        offenderIin: offender,
+        courtDecisionRef: 'AST-2026-300',
+        days: 2,
+        startsAt: clock.now().toISOString(),
+      });
+      clock.advance(5 * 86_400_000);
+      seq += 1;
+      const call = await http()
+        .post('/api/v1/calls')
+        .auth(dispatcher.token, { type: 'bearer' })
+        .send({
+          districtId: yesil,
+          address: `мкр. Другой ${seq}`,
+          offender: { iin: offender, fullName: 'Offender Testov' },
+        });
+      expect(call.status).toBe(201);
+      expect(call.body.possibleViolation).toEqual({ orderId: order.body.id });
+      expect(call.body.reasons.join(' ')).toMatch(/order/i);
+      const inc = await http()
+        .get(`/api/v1/incidents/${call.body.incidentId}`)
+        .auth(dispatcher.token, { type: 'bearer' });
+      expect(inc.body.history).toMatchObject({ activeProtectiveOrders: 1, priorArrests: 1 });
+
+      // A call about someone else carries no such flag.
+      const other = await http()
+        .post('/api/v1/calls')
+        .auth(dispatcher.token, { type: 'bearer' })
+        .send({
+          districtId: yesil,
+          address: `мкр. Третий ${seq}`,
+          offender: { iin: iin('790910') },
+        });
+      expect(other.body.possibleViolation).toBeUndefined();
+
+      // Revoked, the order no longer flags calls.
+      await post(`/protective-orders/${order.body.id}/revoke`, { reason: 'court replaced it' });
+      const after = await http()
+        .post('/api/v1/calls')
+        .auth(dispatcher.token, { type: 'bearer' })
+        .send({ districtId: yesil, address: `мкр. Четвертый ${seq}`, offender: { iin: offender } });
+      expect(after.body.possibleViolation).toBeUndefined();
+    });
+  });
+
   describe('warnings, arrests, special requirements, check-ins', () => {
     it('gives a warning its validity and a repeat mark after an arrest within a year', async () => {
       clock.set('2026-10-01T05:00:00.000Z');

@@ -57,7 +57,8 @@ export class DeadlineRunner implements OnApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
   private stopped = true;
-  private lastHousekeeping = 0;
+  // Interval bookkeeping on the monotonic clock; domain time comes from the injected Clock.
+  private lastHousekeeping = -HOUSEKEEPING_EVERY_MS;
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -74,8 +75,8 @@ export class DeadlineRunner implements OnApplicationShutdown {
       if (this.stopped) return;
       let delay = pollMs;
       try {
-        if (Date.now() - this.lastHousekeeping >= HOUSEKEEPING_EVERY_MS) {
-          this.lastHousekeeping = Date.now();
+        if (performance.now() - this.lastHousekeeping >= HOUSEKEEPING_EVERY_MS) {
+          this.lastHousekeeping = performance.now();
           await this.housekeep();
         }
         this.running = this.fireDue(batch);

@@ -49,6 +49,24 @@ export class DeadlineScheduler {
     );
   }
 
+  /**
+   * One deadline at `from` plus the `deadlines` rule set's value of `ruleKey` (in force now),
+   * counted in `unitSeconds` (1 for seconds, 3600 for hours).
+   */
+  async scheduleAfter(
+    tx: EntityManager,
+    d: Omit<NewDeadline, 'dueAt' | 'ruleSetId'> & { from: Date; unitSeconds: number },
+    now: Date,
+  ): Promise<void> {
+    const rules = await this.rulesAt(tx, now);
+    const { from, unitSeconds, ...rest } = d;
+    await this.schedule(
+      tx,
+      [{ ...rest, dueAt: offset(from, rules, d.ruleKey, unitSeconds), ruleSetId: rules.id }],
+      now,
+    );
+  }
+
   /** Cancels a subject's pending deadlines (of the named kinds only, when given). */
   async cancel(
     tx: EntityManager,

@@ -1,6 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EventStore } from '@app/event-store';
 import { UnitOfWork } from '@app/persistence';
+import { DeadlineScheduler } from '../../../../deadlines/application/deadline-scheduler';
 import { INCIDENT_STREAM } from '../../../domain/incident';
 import { OpenIncidentCommand } from './open-incident.command';
 
@@ -9,6 +10,7 @@ export class OpenIncidentHandler implements ICommandHandler<OpenIncidentCommand,
   constructor(
     private readonly uow: UnitOfWork,
     private readonly events: EventStore,
+    private readonly deadlines: DeadlineScheduler,
   ) {}
 
   execute({ incident: i, actorId, at }: OpenIncidentCommand): Promise<void> {
@@ -59,6 +61,35 @@ export class OpenIncidentHandler implements ICommandHandler<OpenIncidentCommand,
           occurredAt: at,
         },
       ]);
+      // A coded call must get a crew within the policy's seconds; a web report must be handled.
+      if (i.coded)
+        await this.deadlines.scheduleAfter(
+          tx,
+          {
+            kind: 'coded_call_unassigned',
+            subjectType: 'incident',
+            subjectId: i.id,
+            districtId: i.districtId,
+            from: i.receivedAt,
+            ruleKey: 'alert.codedCallUnassignedSeconds',
+            unitSeconds: 1,
+          },
+          at,
+        );
+      if (i.source !== 'call')
+        await this.deadlines.scheduleAfter(
+          tx,
+          {
+            kind: 'report_unprocessed',
+            subjectType: 'incident',
+            subjectId: i.id,
+            districtId: i.districtId,
+            from: i.receivedAt,
+            ruleKey: 'alert.reportUnprocessedSeconds',
+            unitSeconds: 1,
+          },
+          at,
+        );
     });
   }
 }

@@ -3,6 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger as Pino } from 'pino';
 import { AppModule, type AppModuleOptions } from './app.module';
+import { RETRY_AFTER_SECONDS } from './common/http-exception.filter';
 import { PinoNestLogger } from './common/logger';
 import { createValidationPipe } from './common/validation';
 import { type Runtime } from './config/runtime';
@@ -40,6 +41,12 @@ export async function createApp(
     { parseAs: 'string', bodyLimit: NDJSON_BODY_LIMIT_BYTES },
     (_request, body, done) => done(null, body),
   );
+  // Every 503 (outage, readiness, a dependency refused) tells clients when to come back.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (reply.statusCode === 503 && !reply.hasHeader('retry-after'))
+      void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    done(null, payload);
+  });
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpDuration

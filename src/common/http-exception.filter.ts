@@ -10,6 +10,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '@app/persistence';
 import { DomainError, DomainErrorKind, ErrorDetail } from './domain-error';
 
+/** Retry-After on every 503: long enough for a pool to reconnect, short enough for a dispatcher. */
+export const RETRY_AFTER_SECONDS = 5;
+
 const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   validation: 400,
   unauthenticated: 401,
@@ -152,6 +155,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       );
     }
     if (reply.sent) return;
+    // Every 503 says when to come back: an outage is temporary, clients retry rather than give up.
+    if (body.statusCode === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     void reply.status(body.statusCode).send(body);
   }
 }

@@ -97,4 +97,31 @@ describe('SIGTERM with DATABASE_URL drains the requests in flight, then exits 0'
     expect(exit).toEqual({ code: 0, signal: null });
     expect(output).toContain('shutting down: draining requests');
   }, 120_000);
+
+  it('the worker, too, closes and exits 0 on SIGTERM', async () => {
+    const proc = spawn(process.execPath, ['dist/src/worker.js'], {
+      cwd: process.cwd(),
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: db.url,
+        JWT_SECRET: TEST_JWT_SECRET,
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = proc;
+    let output = '';
+    proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      proc.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    for (let i = 0; i < 600 && !output.includes('worker ready'); i++) {
+      if (proc.exitCode !== null) throw new Error(`worker exited at start-up:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    proc.kill('SIGTERM');
+    expect(await exited).toEqual({ code: 0, signal: null });
+    expect(output).toContain('worker shutting down');
+  }, 120_000);
 });

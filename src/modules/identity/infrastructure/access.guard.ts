@@ -1,6 +1,7 @@
 import { ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { isDatabaseUnavailable } from '@app/persistence';
+import { QueryFailedError } from 'typeorm';
 import { AuthGuard } from '@nestjs/passport';
 import { PUBLIC_KEY, ROLES_KEY } from '../../../common/auth.decorators';
 import { DomainError } from '../../../common/domain-error';
@@ -38,15 +39,18 @@ export class AccessGuard extends AuthGuard('jwt') {
     // (the exception filter adds Retry-After), so clients keep their token and retry.
     // passport-jwt reports a bad or expired token as no user; an error comes from the user lookup.
     if (error && (isDatabaseUnavailable(error) || error instanceof DomainError)) throw error;
-    if (error) {
-      const e = error as { name?: unknown; code?: unknown };
-      this.logger.error({ err: { type: e?.name, code: e?.code } }, 'user lookup failed');
+    if (error instanceof QueryFailedError) {
+      // Any other database failure of the lookup (a timeout under load, say): still not a logout.
+      const e = error as QueryFailedError & { code?: unknown };
+      this.logger.error({ err: { type: e.name, code: e.code } }, 'user lookup failed');
       throw new DomainError(
         'DATABASE_UNAVAILABLE',
         'unavailable',
         'The database is unavailable; try again',
       );
     }
+    // A defect is a 500 (logged with its stack by the exception filter), not a logout either.
+    if (error) throw error;
     if (!user)
       throw new DomainError('UNAUTHENTICATED', 'unauthenticated', 'Authentication required');
     return user;

@@ -129,4 +129,36 @@ describe('recorded times follow the order the database decided (crew and inciden
     }
     expect(await app.get(DataSource).query(OVERLAPS, [[unitId]])).toEqual([]);
   });
+
+  it('a login attempt that waited for its lockout row is recorded at the time it was decided', async () => {
+    const username = `timed.${unique()}`;
+    const ds = app.get(DataSource);
+    await ds.query(`INSERT INTO login_lockouts (username) VALUES ($1) ON CONFLICT DO NOTHING`, [
+      username,
+    ]);
+    const blocker = ds.createQueryRunner();
+    await blocker.connect();
+    await blocker.startTransaction();
+    let attempt: Promise<request.Response> | undefined;
+    try {
+      await blocker.query(`SELECT 1 FROM login_lockouts WHERE username = $1 FOR UPDATE`, [
+        username,
+      ]);
+      attempt = http()
+        .post('/api/v1/auth/login')
+        .send({ username, password: 'Not-The-Password-1' })
+        .then((r) => r);
+      // Long enough for the password check to finish and the attempt to queue on the row.
+      await new Promise((r) => setTimeout(r, 2500));
+      clock.advance(60_000);
+    } finally {
+      await blocker.rollbackTransaction();
+      await blocker.release();
+    }
+    expect((await attempt)?.status).toBe(401);
+    const [row] = (await ds.query(`SELECT at FROM login_attempts WHERE username = $1`, [
+      username,
+    ])) as Array<{ at: Date }>;
+    expect(row.at.getTime()).toBe(clock.now().getTime());
+  });
 });

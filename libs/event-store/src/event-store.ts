@@ -176,6 +176,107 @@ export class EventStore {
     throw new Error(`could not append to stream ${stream.id}`);
   }
 
+  /**
+   * Appends to several streams in one go (a crew assigned: the incident's stream and the crew's).
+   * Their heads are locked by one statement, in stream-id order (so two such commands cannot
+   * deadlock on each other), and every event goes in with one more. A stream without a head yet
+   * is created on its own, as `append` does. Results are in the order of `batches`.
+   */
+  async appendMany(
+    tx: EntityManager,
+    batches: Array<{ stream: { id: string; type: string }; events: NewEvent[] }>,
+  ): Promise<StoredEvent[][]> {
+    if (!tx.queryRunner?.isTransactionActive) {
+      throw new Error('EventStore.append must run inside the caller’s transaction');
+    }
+    const ids = batches.map((b) => b.stream.id);
+    if (new Set(ids).size !== ids.length) {
+      throw new Error('EventStore.appendMany takes each stream once: merge its events');
+    }
+    const busy = batches.filter((b) => b.events.length > 0);
+    if (busy.length <= 1) {
+      return Promise.all(
+        batches.map((b) => (b.events.length > 0 ? this.append(tx, b.stream, b.events) : [])),
+      );
+    }
+    const heads = new Map(
+      (
+        (await tx.query(
+          `SELECT stream_id, version, hash FROM event_stream_heads
+           WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE`,
+          [busy.map((b) => b.stream.id)],
+        )) as Array<{ stream_id: string; version: number; hash: string }>
+      ).map((h) => [h.stream_id, { version: h.version, hash: h.hash }]),
+    );
+    const recordedAt = this.now();
+    const chained = new Map<string, Array<ChainedEvent & { id: string }>>();
+    for (const b of busy) {
+      const head = heads.get(b.stream.id);
+      if (head) chained.set(b.stream.id, this.chain(b.stream, b.events, head, recordedAt));
+    }
+    const results = new Map<string, StoredEvent[]>();
+    if (chained.size > 0) {
+      const values: unknown[] = [recordedAt];
+      const headTuples: string[] = [];
+      const eventTuples: string[] = [];
+      let order = 0;
+      for (const events of chained.values()) {
+        const last = events[events.length - 1];
+        const h = values.length;
+        values.push(last.streamId, last.streamVersion, last.hash);
+        headTuples.push(`($${h + 1}::text,$${h + 2}::int,$${h + 3}::text)`);
+        for (const e of events) {
+          const b = values.length;
+          values.push(
+            order++,
+            e.id,
+            e.streamId,
+            e.streamType,
+            e.streamVersion,
+            e.type,
+            JSON.stringify(e.payload),
+            e.actorId,
+            e.occurredAt,
+            e.prevHash,
+            e.hash,
+          );
+          eventTuples.push(
+            `($${b + 1}::int,$${b + 2}::uuid,$${b + 3}::text,$${b + 4}::text,$${b + 5}::int,$${b + 6}::text,$${b + 7}::jsonb,$${b + 8}::uuid,$${b + 9}::timestamptz,$${b + 10}::text,$${b + 11}::text)`,
+          );
+        }
+      }
+      const inserted = (await tx.query(
+        `WITH head AS (
+           UPDATE event_stream_heads h SET version = v.version, hash = v.hash, updated_at = $1
+           FROM (VALUES ${headTuples.join(',')}) AS v(stream_id, version, hash)
+           WHERE h.stream_id = v.stream_id RETURNING 1)
+         INSERT INTO events (id, stream_id, stream_type, stream_version, type, payload, actor_id, occurred_at, recorded_at, prev_hash, hash)
+         SELECT v.id, v.stream_id, v.stream_type, v.version, v.type, v.payload, v.actor_id, v.occurred_at, $1, v.prev_hash, v.hash
+         FROM (VALUES ${eventTuples.join(',')})
+           AS v(ord, id, stream_id, stream_type, version, type, payload, actor_id, occurred_at, prev_hash, hash)
+         WHERE (SELECT count(*) FROM head) = ${chained.size}
+         ORDER BY v.ord
+         RETURNING id, position`,
+        values,
+      )) as Array<{ id: string; position: string }>;
+      if (inserted.length !== order) throw new Error('stream heads vanished under their locks');
+      const positions = new Map(inserted.map((r) => [r.id, String(r.position)]));
+      for (const [streamId, events] of chained) {
+        const stream = { id: streamId, type: events[0].streamType };
+        await this.announce(tx, stream, events);
+        results.set(
+          streamId,
+          events.map((e) => ({ ...e, position: positions.get(e.id) as string })),
+        );
+      }
+    }
+    for (const b of busy) {
+      if (!chained.has(b.stream.id))
+        results.set(b.stream.id, await this.append(tx, b.stream, b.events));
+    }
+    return batches.map((b) => results.get(b.stream.id) ?? []);
+  }
+
   private chain(
     stream: { id: string; type: string },
     events: NewEvent[],

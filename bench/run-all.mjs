@@ -210,6 +210,7 @@ async function main() {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'dispatcher', password: PASSWORD }),
     }).then((r) => r.json());
+    if (!login.accessToken) throw new Error('bench login failed');
     const auth = { authorization: `Bearer ${login.accessToken}` };
     const json = { 'content-type': 'application/json' };
 
@@ -326,7 +327,7 @@ async function main() {
           ok,
         });
         out(
-          `round ${round} ${s.name.padEnd(48)} ${r.requests.average.toFixed(0).padStart(6)} req/s p50 ${r.latency.p50} p99 ${r.latency.p99} non2xx ${r.non2xx}`,
+          `round ${round} ${s.name.padEnd(48)} ${r.requests.average.toFixed(0).padStart(6)} req/s p50 ${r.latency.p50} p99 ${r.latency.p99} non2xx ${r.non2xx} errors ${r.errors} timeouts ${r.timeouts}`,
         );
       }
     }

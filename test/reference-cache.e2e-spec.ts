@@ -1,6 +1,7 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { ReferenceCache } from '../src/modules/policy/application/reference-cache';
 import { RuleSetRepository } from '../src/modules/policy/application/rule-set.repository';
 import { createTestApp, districtIds, userWithToken } from './support/test-app';
 
@@ -122,4 +123,34 @@ describe('reference cache: refreshed on every instance when rule sets or passphr
       await a.get(DataSource).query(`DELETE FROM rule_sets WHERE kind = 'cache-test'`);
     }
   });
+
+  it('refills an emptied cache under more concurrent calls than pooled connections', async () => {
+    // Every call's transaction needs the rule sets; a refill that waited for a pooled connection
+    // while the callers' transactions held all of them would hang the instance for good.
+    const c = await createTestApp({ env: { DB_POOL_SIZE: '2' } });
+    try {
+      const dispatcherC = await userWithToken(c, 'dispatcher', ['AST-BAIKONYR']);
+      c.get(ReferenceCache).invalidate();
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          request(c.getHttpServer())
+            .post('/api/v1/calls')
+            .auth(dispatcherC.token, { type: 'bearer' })
+            .timeout(8000)
+            .send({
+              callerPhone: `+7701888${String(i).padStart(4, '0')}`,
+              districtId: district,
+              address: `ул. Пула ${i}`,
+            })
+            .then(
+              (r) => r.status,
+              () => 'timed out',
+            ),
+        ),
+      );
+      expect(results).toEqual(Array.from({ length: 12 }, () => 201));
+    } finally {
+      await c.close();
+    }
+  }, 30_000);
 });

@@ -81,23 +81,26 @@ export class ChangeListener {
 
 /**
  * A value loaded on first use and kept until `invalidate()` (a change notification) or the safety
- * TTL, whichever comes first. A load that raced an invalidation is not kept.
+ * TTL, whichever comes first; concurrent callers share one load. A load that raced an
+ * invalidation is not kept. The load runs on the connection of the caller that triggered it (its
+ * transaction, if any): taking another pooled connection while callers hold theirs would deadlock
+ * once every pooled connection is held by a caller waiting for the load.
  */
-export class CachedValue<T> {
+export class CachedValue<T, C = void> {
   private value: Promise<T> | null = null;
   private loadedAt = 0;
   private generation = 0;
 
   constructor(
-    private readonly load: () => Promise<T>,
+    private readonly load: (via: C) => Promise<T>,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
   ) {}
 
-  get(): Promise<T> {
+  get(via: C): Promise<T> {
     if (this.value && this.now() - this.loadedAt < this.ttlMs) return this.value;
     const generation = ++this.generation;
-    const loading = this.load();
+    const loading = this.load(via);
     this.value = loading;
     this.loadedAt = this.now();
     loading.catch(() => {

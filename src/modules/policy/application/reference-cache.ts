@@ -6,7 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { CachedValue, ChangeListener } from '@app/persistence';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { RUNTIME, type Runtime } from '../../../config/runtime';
 import { RuleSet, type RuleValue } from '../domain/rule-set';
 
@@ -35,15 +35,15 @@ export interface CachedPassphrase {
 export class ReferenceCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('ReferenceCache');
   private listener: ChangeListener | null = null;
-  private readonly ruleSetRows: CachedValue<RuleSet[]>;
-  private readonly passphraseRows: CachedValue<CachedPassphrase[]>;
+  private readonly ruleSetRows: CachedValue<RuleSet[], EntityManager | undefined>;
+  private readonly passphraseRows: CachedValue<CachedPassphrase[], EntityManager | undefined>;
 
   constructor(
     private readonly dataSource: DataSource,
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {
-    this.ruleSetRows = new CachedValue(() => this.loadRuleSets(), SAFETY_TTL_MS);
-    this.passphraseRows = new CachedValue(() => this.loadPassphrases(), SAFETY_TTL_MS);
+    this.ruleSetRows = new CachedValue((db) => this.loadRuleSets(db), SAFETY_TTL_MS);
+    this.passphraseRows = new CachedValue((db) => this.loadPassphrases(db), SAFETY_TTL_MS);
   }
 
   async onModuleInit(): Promise<void> {
@@ -66,16 +66,20 @@ export class ReferenceCache implements OnModuleInit, OnModuleDestroy {
     if (!table || table === 'passphrases') this.passphraseRows.invalidate();
   }
 
-  ruleSets(): Promise<RuleSet[]> {
-    return this.ruleSetRows.get();
+  /**
+   * `db`: the caller's manager (its transaction, if it is in one), used if the table must be
+   * read; never a second pooled connection while the caller holds one.
+   */
+  ruleSets(db?: EntityManager): Promise<RuleSet[]> {
+    return this.ruleSetRows.get(db);
   }
 
-  passphrases(): Promise<CachedPassphrase[]> {
-    return this.passphraseRows.get();
+  passphrases(db?: EntityManager): Promise<CachedPassphrase[]> {
+    return this.passphraseRows.get(db);
   }
 
-  private async loadRuleSets(): Promise<RuleSet[]> {
-    const rows = (await this.dataSource.query(
+  private async loadRuleSets(db?: EntityManager): Promise<RuleSet[]> {
+    const rows = (await (db ?? this.dataSource.manager).query(
       `SELECT id, kind, version, valid_from, valid_to, values FROM rule_sets ORDER BY kind, valid_from`,
     )) as Array<{
       id: string;
@@ -90,8 +94,8 @@ export class ReferenceCache implements OnModuleInit, OnModuleDestroy {
     );
   }
 
-  private async loadPassphrases(): Promise<CachedPassphrase[]> {
-    const rows = (await this.dataSource.query(
+  private async loadPassphrases(db?: EntityManager): Promise<CachedPassphrase[]> {
+    const rows = (await (db ?? this.dataSource.manager).query(
       `SELECT id, text, language, district_ids, valid_from, valid_to FROM passphrases
        ORDER BY valid_from DESC, id`,
     )) as Array<{

@@ -25,9 +25,9 @@ export class SqlRuleSetRepository extends RuleSetRepository {
   }
 
   /** Same choice as `valid_from <= at AND (valid_to IS NULL OR valid_to > at) ORDER BY valid_from DESC LIMIT 1`. */
-  async activeAt(_db: EntityManager, kind: string, at: Date): Promise<RuleSet> {
+  async activeAt(db: EntityManager, kind: string, at: Date): Promise<RuleSet> {
     let found: RuleSet | null = null;
-    for (const r of await this.cache.ruleSets()) {
+    for (const r of await this.cache.ruleSets(db)) {
       if (r.kind !== kind || r.validFrom > at || (r.validTo !== null && r.validTo <= at)) continue;
       if (!found || r.validFrom > found.validFrom) found = r;
     }
@@ -41,7 +41,7 @@ export class SqlRuleSetRepository extends RuleSetRepository {
   }
 
   async byId(db: EntityManager, id: string): Promise<RuleSet | null> {
-    const cached = (await this.cache.ruleSets()).find((r) => r.id === id);
+    const cached = (await this.cache.ruleSets(db)).find((r) => r.id === id);
     if (cached) return cached;
     const [row] = (await db.query(
       `SELECT id, kind, version, valid_from, valid_to, values FROM rule_sets WHERE id = $1`,

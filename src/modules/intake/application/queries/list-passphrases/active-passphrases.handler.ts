@@ -1,4 +1,5 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { UnitOfWork } from '@app/persistence';
 import { ReferenceCache } from '../../../../policy/application/reference-cache';
 import { type PassphraseCandidate } from '../../../domain/passphrase-matcher';
 import { ActivePassphrasesQuery } from './active-passphrases.query';
@@ -9,11 +10,14 @@ export class ActivePassphrasesHandler implements IQueryHandler<
   ActivePassphrasesQuery,
   PassphraseCandidate[]
 > {
-  constructor(private readonly cache: ReferenceCache) {}
+  constructor(
+    private readonly cache: ReferenceCache,
+    private readonly uow: UnitOfWork,
+  ) {}
 
   /** Same rows and order as `valid_from <= at AND (valid_to IS NULL OR valid_to > at)`, newest first. */
   async execute(q: ActivePassphrasesQuery): Promise<PassphraseCandidate[]> {
-    return (await this.cache.passphrases())
+    return (await this.cache.passphrases(this.uow.manager()))
       .filter(
         (p) =>
           p.validFrom <= q.at &&

@@ -8,7 +8,15 @@ type User = Awaited<ReturnType<typeof userWithToken>>;
 /**
  * Round trips per request, counted at the pg driver: each statement costs roughly 0.3 ms of Node
  * CPU and 0.25 ms of PostgreSQL CPU, so these counts set the price of a command (issue 8). The
- * bounds are what the code achieves today; a change that adds a statement fails here.
+ * bounds are what the code achieves; a change that adds a statement fails here.
+ *
+ * POST /calls (9): the user re-read (a disabled user is refused at once), BEGIN, the history
+ * count, INSERT incidents, the events (CallRegistered + IncidentOpened, new stream: one
+ * statement), INSERT calls, the victim found-or-created and linked (one per person given), one
+ * NOTIFY, COMMIT. Rule sets and passphrases come from the in-process cache.
+ * Assignment (9): user, BEGIN, lock incident, lock crew, the assignment + crew + incident in one
+ * statement, lock both stream heads, append to both streams, NOTIFY, COMMIT.
+ * Queue (2): user, the queue.
  */
 const BOUNDS = {
   intake: 9,

@@ -6,6 +6,7 @@ import { AssignmentsByUnit1765200000001 } from './1765200000001-assignments-by-u
 import { CallsCallerPhoneOptional1765300000001 } from './1765300000001-calls-caller-phone-optional';
 import { RiskLevelNotAssessed1765400000001 } from './1765400000001-risk-level-not-assessed';
 import { AccessHardening1765500000001 } from './1765500000001-access-hardening';
+import { ReferenceChangeNotify1765700000001 } from './1765700000001-reference-change-notify';
 
 /** Every migration, in order. Listed explicitly so build, run and Jest (ESM) load the same set. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   CallsCallerPhoneOptional1765300000001,
   RiskLevelNotAssessed1765400000001,
   AccessHardening1765500000001,
+  ReferenceChangeNotify1765700000001,
 ];

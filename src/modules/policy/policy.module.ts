@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { PoliciesController } from './api/policies.controller';
+import { ReferenceCache } from './application/reference-cache';
 import { RuleSetRepository } from './application/rule-set.repository';
 import { SqlRuleSetRepository } from './infrastructure/sql-rule-set.repository';
 
@@ -7,7 +8,7 @@ import { SqlRuleSetRepository } from './infrastructure/sql-rule-set.repository';
 @Global()
 @Module({
   controllers: [PoliciesController],
-  providers: [{ provide: RuleSetRepository, useClass: SqlRuleSetRepository }],
-  exports: [RuleSetRepository],
+  providers: [ReferenceCache, { provide: RuleSetRepository, useClass: SqlRuleSetRepository }],
+  exports: [RuleSetRepository, ReferenceCache],
 })
 export class PolicyModule {}

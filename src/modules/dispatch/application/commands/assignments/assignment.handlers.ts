@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EventStore } from '@app/event-store';
+import { EventStore, type NewEvent } from '@app/event-store';
 import { Clock } from '@app/kz';
 import {
   pgConstraint,
@@ -111,6 +111,21 @@ async function refreshIncidentStatus(
   );
 }
 
+/** The incident's and the crew's events of one step: two streams, one append (issue 8). */
+async function appendIncidentAndUnit(
+  events: EventStore,
+  tx: EntityManager,
+  incidentId: string,
+  unitId: string,
+  incidentEvents: NewEvent[],
+  unitEvents: NewEvent[],
+): Promise<void> {
+  await events.appendMany(tx, [
+    { stream: { id: incidentId, type: INCIDENT_STREAM }, events: incidentEvents },
+    { stream: { id: unitId, type: UNIT_STREAM }, events: unitEvents },
+  ]);
+}
+
 @CommandHandler(AssignUnitCommand)
 export class AssignUnitHandler implements ICommandHandler<AssignUnitCommand, AssignmentView> {
   constructor(
@@ -174,42 +189,50 @@ async function assign(
       'at is before the crew was released from its previous assignment',
     );
   const id = randomUUID();
+  // One statement: the assignment, the crew dispatched, the incident's dispatch time and status
+  // (what refreshIncidentStatus computes, knowing the new assignment is active).
   const [row] = (await tx.query(
-    `INSERT INTO assignments (id, incident_id, unit_id, status, assigned_at, assigned_by, created_at, backdate_reason)
-     VALUES ($1, $2, $3, 'assigned', $4, $5, $6, $7) RETURNING *`,
+    `WITH a AS (
+       INSERT INTO assignments (id, incident_id, unit_id, status, assigned_at, assigned_by, created_at, backdate_reason)
+       VALUES ($1, $2, $3, 'assigned', $4, $5, $6, $7) RETURNING *),
+     u AS (UPDATE units SET status = 'dispatched', updated_at = $6 WHERE id = $3),
+     i AS (
+       UPDATE incidents i SET dispatched_at = COALESCE(i.dispatched_at, $4), updated_at = $6,
+         status = CASE WHEN i.status = 'closed' THEN i.status
+           WHEN EXISTS (SELECT 1 FROM assignments x WHERE x.incident_id = i.id AND x.status = 'on_scene')
+           THEN 'on_scene' ELSE 'dispatched' END
+       WHERE i.id = $2)
+     SELECT * FROM a`,
     [id, incidentId, unitId, at, principal.id, now, timing.backdate?.reason ?? null],
   )) as AssignmentRow[];
-  await tx.query(`UPDATE units SET status = 'dispatched', updated_at = $2 WHERE id = $1`, [
-    unitId,
-    now,
-  ]);
-  await tx.query(`UPDATE incidents SET dispatched_at = COALESCE(dispatched_at, $2) WHERE id = $1`, [
+  await appendIncidentAndUnit(
+    events,
+    tx,
     incidentId,
-    at,
-  ]);
-  await refreshIncidentStatus(tx, incidentId, now);
-  await events.append(tx, { id: incidentId, type: INCIDENT_STREAM }, [
-    {
-      type: 'UnitAssigned',
-      payload: {
-        assignmentId: id,
-        incidentId,
-        unitId,
-        callSign: unit.call_sign,
-        at: at.toISOString(),
+    unitId,
+    [
+      {
+        type: 'UnitAssigned',
+        payload: {
+          assignmentId: id,
+          incidentId,
+          unitId,
+          callSign: unit.call_sign,
+          at: at.toISOString(),
+        },
+        actorId: principal.id,
+        occurredAt: now,
       },
-      actorId: principal.id,
-      occurredAt: now,
-    },
-  ]);
-  await events.append(tx, { id: unitId, type: UNIT_STREAM }, [
-    {
-      type: 'UnitStatusChanged',
-      payload: { unitId, from: unit.status, to: 'dispatched', assignmentId: id, incidentId },
-      actorId: principal.id,
-      occurredAt: now,
-    },
-  ]);
+    ],
+    [
+      {
+        type: 'UnitStatusChanged',
+        payload: { unitId, from: unit.status, to: 'dispatched', assignmentId: id, incidentId },
+        actorId: principal.id,
+        occurredAt: now,
+      },
+    ],
+  );
   return toAssignmentView(row);
 }
 
@@ -294,34 +317,40 @@ async function advance(
     await tx.query(`UPDATE incidents SET cleared_at = $2 WHERE id = $1`, [incident.id, at]);
   }
   await refreshIncidentStatus(tx, incident.id, now);
-  await events.append(tx, { id: incident.id, type: INCIDENT_STREAM }, [
-    {
-      type: EVENT_FOR[to],
-      payload: {
-        assignmentId,
-        incidentId: incident.id,
-        unitId: unit.id,
-        at: at.toISOString(),
-        ...extra,
+  await appendIncidentAndUnit(
+    events,
+    tx,
+    incident.id,
+    unit.id,
+    [
+      {
+        type: EVENT_FOR[to],
+        payload: {
+          assignmentId,
+          incidentId: incident.id,
+          unitId: unit.id,
+          at: at.toISOString(),
+          ...extra,
+        },
+        actorId: principal.id,
+        occurredAt: now,
       },
-      actorId: principal.id,
-      occurredAt: now,
-    },
-  ]);
-  await events.append(tx, { id: unit.id, type: UNIT_STREAM }, [
-    {
-      type: 'UnitStatusChanged',
-      payload: {
-        unitId: unit.id,
-        from: unit.status,
-        to: UNIT_STATUS_AFTER[to],
-        assignmentId,
-        incidentId: incident.id,
+    ],
+    [
+      {
+        type: 'UnitStatusChanged',
+        payload: {
+          unitId: unit.id,
+          from: unit.status,
+          to: UNIT_STATUS_AFTER[to],
+          assignmentId,
+          incidentId: incident.id,
+        },
+        actorId: principal.id,
+        occurredAt: now,
       },
-      actorId: principal.id,
-      occurredAt: now,
-    },
-  ]);
+    ],
+  );
   return toAssignmentView(row);
 }
 

@@ -2,9 +2,11 @@ import { Foundation1763830000000 } from './1763830000000-foundation';
 import { IntakePeopleTriage1763900000000 } from './1763900000000-intake-people-triage';
 import { Dispatch1764000000000 } from './1764000000000-dispatch';
 import { Idempotency1764100000000 } from './1764100000000-idempotency';
+import { AssignmentsByUnit1765200000001 } from './1765200000001-assignments-by-unit';
 import { CallsCallerPhoneOptional1765300000001 } from './1765300000001-calls-caller-phone-optional';
 import { RiskLevelNotAssessed1765400000001 } from './1765400000001-risk-level-not-assessed';
 import { AccessHardening1765500000001 } from './1765500000001-access-hardening';
+import { ReferenceChangeNotify1765700000001 } from './1765700000001-reference-change-notify';
 import { EnforcementRuleSets1765800000000 } from './1765800000000-enforcement-rule-sets';
 import { Enforcement1765800000001 } from './1765800000001-enforcement';
 import { Deadlines1765800000002 } from './1765800000002-deadlines';
@@ -17,9 +19,11 @@ export const migrations = [
   IntakePeopleTriage1763900000000,
   Dispatch1764000000000,
   Idempotency1764100000000,
+  AssignmentsByUnit1765200000001,
   CallsCallerPhoneOptional1765300000001,
   RiskLevelNotAssessed1765400000001,
   AccessHardening1765500000001,
+  ReferenceChangeNotify1765700000001,
   EnforcementRuleSets1765800000000,
   Enforcement1765800000001,
   Deadlines1765800000002,

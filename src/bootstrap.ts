@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as Pino } from 'pino';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { DomainError } from './common/domain-error';
-import { toErrorBody } from './common/http-exception.filter';
+import { RETRY_AFTER_SECONDS, toErrorBody } from './common/http-exception.filter';
 import { parseBoundedJson } from './common/input-limits';
 import { PinoNestLogger } from './common/logger';
 import { completeOpenApiDocument, ErrorBodyDto } from './common/openapi';
@@ -144,6 +144,22 @@ export async function createApp(
       done(null, body);
     },
   );
+  // Every 503 (outage, readiness, a dependency refused) tells clients when to come back.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (reply.statusCode === 503 && !reply.hasHeader('retry-after'))
+      void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    done(null, payload);
+  });
+  // While draining, Fastify answers requests still arriving on open connections with its own 503
+  // (written straight to the socket, past every hook): name Retry-After on those too.
+  let draining = false;
+  fastify.addHook('preClose', (done) => {
+    draining = true;
+    done();
+  });
+  fastify.server.prependListener('request', (_request, response) => {
+    if (draining) response.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+  });
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpDuration

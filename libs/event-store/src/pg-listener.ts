@@ -9,8 +9,31 @@ export interface EventAppendedNotice {
   version: number;
 }
 
+function toNotice(value: unknown): EventAppendedNotice | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const { streamId, streamType, types, version } = value as Record<string, unknown>;
+  if (typeof streamId !== 'string' || streamId.length === 0) return null;
+  if (typeof streamType !== 'string' || streamType.length === 0) return null;
+  if (!Array.isArray(types) || !types.every((t): t is string => typeof t === 'string')) return null;
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) return null;
+  return { streamId, streamType, types: [...types], version };
+}
+
 /** Reads a notification payload; anything that is not the announced shape gives null. */
 export function parseEventAppended(payload: string | undefined): EventAppendedNotice | null {
+  if (!payload) return null;
+  try {
+    return toNotice(JSON.parse(payload));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads a notification payload: one notice (one stream moved in the transaction) or a JSON array
+ * of notices (several streams moved; one NOTIFY per transaction). Null when anything is malformed.
+ */
+export function parseEventAppendedBatch(payload: string | undefined): EventAppendedNotice[] | null {
   if (!payload) return null;
   let value: unknown;
   try {
@@ -18,13 +41,18 @@ export function parseEventAppended(payload: string | undefined): EventAppendedNo
   } catch {
     return null;
   }
-  if (value === null || typeof value !== 'object') return null;
-  const { streamId, streamType, types, version } = value as Record<string, unknown>;
-  if (typeof streamId !== 'string' || streamId.length === 0) return null;
-  if (typeof streamType !== 'string' || streamType.length === 0) return null;
-  if (!Array.isArray(types) || !types.every((t): t is string => typeof t === 'string')) return null;
-  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) return null;
-  return { streamId, streamType, types: [...types], version };
+  if (!Array.isArray(value)) {
+    const one = toNotice(value);
+    return one ? [one] : null;
+  }
+  if (value.length === 0) return null;
+  const notices: EventAppendedNotice[] = [];
+  for (const item of value) {
+    const notice = toNotice(item);
+    if (!notice) return null;
+    notices.push(notice);
+  }
+  return notices;
 }
 
 export interface PgListenerOptions {
@@ -206,16 +234,19 @@ export class PgListener {
 
   private deliver(message: Notification): void {
     if (message.channel !== this.channel) return;
-    const notice = parseEventAppended(message.payload);
-    if (!notice) {
+    const notices = parseEventAppendedBatch(message.payload);
+    if (!notices) {
       this.log(`ignored a malformed notification on ${this.channel}`, 'warn');
       return;
     }
-    for (const listener of [...this.noticeListeners]) {
-      try {
-        listener(notice);
-      } catch (error) {
-        this.log(`a notification listener threw ${(error as Error)?.name ?? 'an error'}`, 'warn');
+    // Listeners hear one notice per stream, as they did when every append notified on its own.
+    for (const notice of notices) {
+      for (const listener of [...this.noticeListeners]) {
+        try {
+          listener(notice);
+        } catch (error) {
+          this.log(`a notification listener threw ${(error as Error)?.name ?? 'an error'}`, 'warn');
+        }
       }
     }
   }

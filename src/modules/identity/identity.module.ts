@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -47,7 +48,8 @@ const commonPasswords = () =>
     JwtModule.registerAsync({
       inject: [RUNTIME],
       useFactory: (runtime: Runtime) => ({
-        secret: runtime.jwtSecret,
+        // A key object: given a string, jsonwebtoken first tries to parse it as a public key.
+        secret: createSecretKey(Buffer.from(runtime.jwtSecret, 'utf8')) as unknown as string,
         signOptions: { algorithm: 'HS256' },
       }),
     }),

@@ -46,6 +46,17 @@ export interface DispatchLiveOptions {
   retryMs: number;
   /** A client that lets this much pile up unread is cut off; it reconnects and re-reads. */
   maxBufferedBytes: number;
+  /** Open streams per user on this instance; the oldest is closed when one more opens. */
+  maxStreamsPerUser: number;
+}
+
+function positiveInt(env: Record<string, unknown>, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new Error(`Configuration error: ${name} must be a positive integer`);
+  return value;
 }
 
 /**
@@ -63,7 +74,8 @@ export function liveOptionsFromEnv(env: Record<string, unknown>): DispatchLiveOp
   return {
     heartbeatMs: Math.max(10, Math.round(seconds * 1000)),
     retryMs: 3000,
-    maxBufferedBytes: 1024 * 1024,
+    maxBufferedBytes: positiveInt(env, 'SSE_MAX_BACKLOG_BYTES', 1024 * 1024),
+    maxStreamsPerUser: positiveInt(env, 'SSE_MAX_STREAMS_PER_USER', 5),
   };
 }
 
@@ -151,11 +163,30 @@ export class DispatchLiveService implements OnModuleInit, OnModuleDestroy {
     await this.processing;
   }
 
-  /** Registers an open stream; returns the function that removes it. */
+  /**
+   * Registers an open stream; returns the function that removes it. A user may hold
+   * `maxStreamsPerUser` streams on this instance: one more closes her oldest (told with a
+   * `closed` event), so a reloaded console is never locked out by the tabs it left behind.
+   */
   subscribe(subscriber: LiveSubscriber): () => void {
     if (this.stopped) {
       this.safely(() => subscriber.end());
       return () => undefined;
+    }
+    const own = [...this.subscribers].filter((s) => s.principal.id === subscriber.principal.id);
+    for (const oldest of own.slice(
+      0,
+      Math.max(0, own.length - this.options.maxStreamsPerUser + 1),
+    )) {
+      this.subscribers.delete(oldest);
+      this.logger.warn(
+        { userId: oldest.principal.id, limit: this.options.maxStreamsPerUser },
+        'too many live streams for one user; closing the oldest',
+      );
+      this.safely(() => {
+        oldest.write(sseFrame('closed', { type: 'closed', reason: 'too-many-streams' }));
+        oldest.end();
+      });
     }
     this.subscribers.add(subscriber);
     return () => {

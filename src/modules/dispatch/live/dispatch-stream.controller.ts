@@ -6,6 +6,9 @@ import type { Principal } from '../../../common/roles';
 import { DispatchLiveService, STREAM_ROLES } from './dispatch-live.service';
 import { ApiEndpoint } from '../../../common/openapi';
 
+/** How long an ended stream may take to flush its last bytes before the socket is destroyed. */
+const END_GRACE_MS = 5_000;
+
 /**
  * Written straight to the raw response rather than through `@Sse()`: an SSE comment (the
  * heartbeat) and the `retry:` field cannot be expressed as `MessageEvent`s, and the headers
@@ -49,20 +52,31 @@ export class DispatchStreamController {
     }
     res.write(`retry: ${this.live.options.retryMs}\n\n`);
 
+    // What the kernel's socket buffers cannot take waits in `writableLength`; past the limit the
+    // client is cut. Ending is not enough for such a client: `end()` queues behind the backlog
+    // that never drains, so the connection (and its buffers) would stay; it is destroyed instead.
     const limit = this.live.options.maxBufferedBytes;
     let unsubscribe: () => void = () => undefined;
     const end = () => {
       unsubscribe();
-      if (!res.writableEnded) res.end();
+      if (res.writableEnded || res.destroyed) return;
+      res.end();
+      // A client that does not read never lets the end through: drop it after a grace period.
+      const grace = setTimeout(() => res.destroy(), END_GRACE_MS);
+      grace.unref();
+      res.once('close', () => clearTimeout(grace));
     };
     unsubscribe = this.live.subscribe({
       principal: user,
       write: (chunk) => {
         if (res.writableEnded || res.destroyed) return;
-        if (res.writableLength > limit) {
-          // A console that stopped reading: cut it off rather than buffer without bound.
-          this.logger.warn({ userId: user.id }, 'live stream client too slow; closing it');
-          end();
+        if (res.writableLength + Buffer.byteLength(chunk) > limit) {
+          this.logger.warn(
+            { userId: user.id, queuedBytes: res.writableLength, limit },
+            'live stream client is not reading; cutting it off',
+          );
+          unsubscribe();
+          res.destroy();
           return;
         }
         res.write(chunk);

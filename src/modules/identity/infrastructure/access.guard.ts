@@ -2,6 +2,8 @@ import { ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Clock } from '@app/kz';
 import type { FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '@app/persistence';
+import { QueryFailedError } from 'typeorm';
 import { AuthGuard } from '@nestjs/passport';
 import { PUBLIC_KEY, ROLES_KEY } from '../../../common/auth.decorators';
 import { DomainError } from '../../../common/domain-error';
@@ -66,7 +68,23 @@ export class AccessGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<T>(error: unknown, user: T): T {
-    if (error || !user)
+    // An outage is not a logout: a database that cannot be reached during the user lookup is 503
+    // (the exception filter adds Retry-After), so clients keep their token and retry.
+    // passport-jwt reports a bad or expired token as no user; an error comes from the user lookup.
+    if (error && (isDatabaseUnavailable(error) || error instanceof DomainError)) throw error;
+    if (error instanceof QueryFailedError) {
+      // Any other database failure of the lookup (a timeout under load, say): still not a logout.
+      const e = error as QueryFailedError & { code?: unknown };
+      this.logger.error({ err: { type: e.name, code: e.code } }, 'user lookup failed');
+      throw new DomainError(
+        'DATABASE_UNAVAILABLE',
+        'unavailable',
+        'The database is unavailable; try again',
+      );
+    }
+    // A defect is a 500 (logged with its stack by the exception filter), not a logout either.
+    if (error) throw error;
+    if (!user)
       throw new DomainError('UNAUTHENTICATED', 'unauthenticated', 'Authentication required');
     return user;
   }

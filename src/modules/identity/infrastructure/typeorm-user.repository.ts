@@ -21,6 +21,38 @@ export class TypeormUserRepository extends UserRepository {
     id: string,
     options: { lock?: boolean } = {},
   ): Promise<User | null> {
+    if (!options.lock) {
+      // Every authenticated request re-reads its user: one plain statement, no entity metadata.
+      const [row] = (await db.query(
+        `SELECT id, username, password_hash, role, district_ids, disabled, token_version, created_at,
+           updated_at
+         FROM users WHERE id = $1`,
+        [id],
+      )) as Array<{
+        id: string;
+        username: string;
+        password_hash: string;
+        role: string;
+        district_ids: string[];
+        disabled: boolean;
+        token_version: number;
+        created_at: Date;
+        updated_at: Date;
+      }>;
+      return row
+        ? {
+            id: row.id,
+            username: row.username,
+            passwordHash: row.password_hash,
+            role: row.role as User['role'],
+            districtIds: [...row.district_ids].sort(),
+            disabled: row.disabled,
+            tokenVersion: row.token_version,
+            createdAt: row.created_at,
+            updatedAt: row.updated_at,
+          }
+        : null;
+    }
     const found = await db.getRepository(UserOrmEntity).findOne({
       where: { id },
       ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),

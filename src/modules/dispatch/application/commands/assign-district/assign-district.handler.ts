@@ -19,13 +19,13 @@ export class AssignDistrictHandler implements ICommandHandler<
   ) {}
 
   execute(c: AssignDistrictCommand): Promise<{ id: string; districtId: string }> {
-    const now = this.clock.now();
     return this.uow.run(async (tx) => {
       const [incident] = (await tx.query(
         `SELECT id, district_id, status FROM incidents WHERE id = $1 FOR UPDATE`,
         [c.incidentId],
       )) as Array<{ id: string; district_id: string | null; status: string }>;
       if (!incident) throw DomainError.notFound('Incident');
+      const now = this.clock.now(); // after the incident's lock
       if (incident.district_id)
         assertInScope(c.principal, incident.district_id, {
           type: 'incident',

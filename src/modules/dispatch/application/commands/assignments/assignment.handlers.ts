@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EventStore } from '@app/event-store';
+import { EventStore, type NewEvent } from '@app/event-store';
 import { Clock } from '@app/kz';
 import {
   pgConstraint,
@@ -30,11 +30,37 @@ import {
   UpdateAssignmentStatusCommand,
 } from './assignment.commands';
 
-/** The dispatch policy's backdating limit, the reason if given, and whether `at` came from the client. */
-interface Backdate {
-  maxSeconds: number;
-  reason?: string;
-  explicit: boolean;
+/**
+ * When a step happens. `now` is read from the clock only after the incident and crew locks are
+ * held, so recorded times follow the order in which the database serialised the commands: a crew
+ * released by one command and assigned by another is never recorded on two incidents at once.
+ */
+interface Timing {
+  clock: Clock;
+  /** The client's `at` (a backdated step), if it gave one. */
+  requested?: string;
+  /** Present for steps that may be backdated: the dispatch policy's limit applies. */
+  backdate?: { ruleSets: RuleSetRepository; reason?: string };
+}
+
+/** Now (after the locks), the step's time and, for backdatable steps, the policy's check. */
+async function stepTime(
+  tx: EntityManager,
+  timing: Timing,
+  receivedAt: Date,
+  notBefore: Date,
+): Promise<{ now: Date; at: Date }> {
+  const now = timing.clock.now();
+  let at = resolveAt(timing.requested, now);
+  // No time given: now, but never before `notBefore` (a console clock may run a little ahead).
+  if (timing.requested === undefined && at < notBefore) at = notBefore;
+  if (timing.backdate) {
+    const max = (await timing.backdate.ruleSets.activeAt(tx, 'dispatch', now)).number(
+      'backdate.maxSeconds',
+    );
+    checkBackdating(at, now, receivedAt, max, timing.backdate.reason);
+  }
+  return { now, at };
 }
 
 const unitNotAvailable = () =>
@@ -85,6 +111,21 @@ async function refreshIncidentStatus(
   );
 }
 
+/** The incident's and the crew's events of one step: two streams, one append (issue 8). */
+async function appendIncidentAndUnit(
+  events: EventStore,
+  tx: EntityManager,
+  incidentId: string,
+  unitId: string,
+  incidentEvents: NewEvent[],
+  unitEvents: NewEvent[],
+): Promise<void> {
+  await events.appendMany(tx, [
+    { stream: { id: incidentId, type: INCIDENT_STREAM }, events: incidentEvents },
+    { stream: { id: unitId, type: UNIT_STREAM }, events: unitEvents },
+  ]);
+}
+
 @CommandHandler(AssignUnitCommand)
 export class AssignUnitHandler implements ICommandHandler<AssignUnitCommand, AssignmentView> {
   constructor(
@@ -95,19 +136,14 @@ export class AssignUnitHandler implements ICommandHandler<AssignUnitCommand, Ass
   ) {}
 
   async execute(c: AssignUnitCommand): Promise<AssignmentView> {
-    const now = this.clock.now();
-    const at = resolveAt(c.at, now);
     try {
-      return await this.uow.run(async (tx) => {
-        const max = (await this.ruleSets.activeAt(tx, 'dispatch', now)).number(
-          'backdate.maxSeconds',
-        );
-        return assign(tx, this.events, c.principal, c.incidentId, c.unitId, at, now, {
-          maxSeconds: max,
-          reason: c.backdateReason,
-          explicit: c.at !== undefined,
-        });
-      });
+      return await this.uow.run((tx) =>
+        assign(tx, this.events, c.principal, c.incidentId, c.unitId, {
+          clock: this.clock,
+          requested: c.at,
+          backdate: { ruleSets: this.ruleSets, reason: c.backdateReason },
+        }),
+      );
     } catch (error) {
       if (
         pgErrorCode(error) === PG_UNIQUE_VIOLATION &&
@@ -127,57 +163,76 @@ async function assign(
   principal: Principal,
   incidentId: string,
   unitId: string,
-  at: Date,
-  now: Date,
-  backdate?: Backdate,
+  timing: Timing,
 ): Promise<AssignmentView> {
   const incident = await lockIncident(tx, incidentId, principal);
   if (incident.status === 'closed')
     throw new DomainError('INCIDENT_CLOSED', 'conflict', 'The incident is closed');
-  // No time given: now, but never before the call (a console clock may run a little ahead).
-  if (!backdate?.explicit && at < incident.received_at) at = incident.received_at;
-  if (backdate)
-    checkBackdating(at, now, incident.received_at, backdate.maxSeconds, backdate.reason);
   const unit = await lockUnit(tx, unitId);
   assertUnitAccess(principal, unit, incident.region);
   if (unit.status !== 'available') throw unitNotAvailable();
+  // The crew was last released (cleared or cancelled) at this time; an assignment starting
+  // before it would put the crew on two incidents at once.
+  const [{ released_at: releasedAt }] = await rowsOf<{ released_at: Date | null }>(
+    tx,
+    `SELECT max(COALESCE(cleared_at, cancelled_at)) AS released_at FROM assignments
+     WHERE unit_id = $1 AND status IN ('cleared', 'cancelled')`,
+    [unitId],
+  );
+  const notBefore =
+    releasedAt && releasedAt > incident.received_at ? releasedAt : incident.received_at;
+  const { now, at } = await stepTime(tx, timing, incident.received_at, notBefore);
+  if (releasedAt && at < releasedAt)
+    throw DomainError.validation(
+      'at',
+      'BEFORE_UNIT_RELEASED',
+      'at is before the crew was released from its previous assignment',
+    );
   const id = randomUUID();
+  // One statement: the assignment, the crew dispatched, the incident's dispatch time and status
+  // (what refreshIncidentStatus computes, knowing the new assignment is active).
   const [row] = (await tx.query(
-    `INSERT INTO assignments (id, incident_id, unit_id, status, assigned_at, assigned_by, created_at, backdate_reason)
-     VALUES ($1, $2, $3, 'assigned', $4, $5, $6, $7) RETURNING *`,
-    [id, incidentId, unitId, at, principal.id, now, backdate?.reason ?? null],
+    `WITH a AS (
+       INSERT INTO assignments (id, incident_id, unit_id, status, assigned_at, assigned_by, created_at, backdate_reason)
+       VALUES ($1, $2, $3, 'assigned', $4, $5, $6, $7) RETURNING *),
+     u AS (UPDATE units SET status = 'dispatched', updated_at = $6 WHERE id = $3),
+     i AS (
+       UPDATE incidents i SET dispatched_at = COALESCE(i.dispatched_at, $4), updated_at = $6,
+         status = CASE WHEN i.status = 'closed' THEN i.status
+           WHEN EXISTS (SELECT 1 FROM assignments x WHERE x.incident_id = i.id AND x.status = 'on_scene')
+           THEN 'on_scene' ELSE 'dispatched' END
+       WHERE i.id = $2)
+     SELECT * FROM a`,
+    [id, incidentId, unitId, at, principal.id, now, timing.backdate?.reason ?? null],
   )) as AssignmentRow[];
-  await tx.query(`UPDATE units SET status = 'dispatched', updated_at = $2 WHERE id = $1`, [
-    unitId,
-    now,
-  ]);
-  await tx.query(`UPDATE incidents SET dispatched_at = COALESCE(dispatched_at, $2) WHERE id = $1`, [
+  await appendIncidentAndUnit(
+    events,
+    tx,
     incidentId,
-    at,
-  ]);
-  await refreshIncidentStatus(tx, incidentId, now);
-  await events.append(tx, { id: incidentId, type: INCIDENT_STREAM }, [
-    {
-      type: 'UnitAssigned',
-      payload: {
-        assignmentId: id,
-        incidentId,
-        unitId,
-        callSign: unit.call_sign,
-        at: at.toISOString(),
+    unitId,
+    [
+      {
+        type: 'UnitAssigned',
+        payload: {
+          assignmentId: id,
+          incidentId,
+          unitId,
+          callSign: unit.call_sign,
+          at: at.toISOString(),
+        },
+        actorId: principal.id,
+        occurredAt: now,
       },
-      actorId: principal.id,
-      occurredAt: now,
-    },
-  ]);
-  await events.append(tx, { id: unitId, type: UNIT_STREAM }, [
-    {
-      type: 'UnitStatusChanged',
-      payload: { unitId, from: unit.status, to: 'dispatched', assignmentId: id, incidentId },
-      actorId: principal.id,
-      occurredAt: now,
-    },
-  ]);
+    ],
+    [
+      {
+        type: 'UnitStatusChanged',
+        payload: { unitId, from: unit.status, to: 'dispatched', assignmentId: id, incidentId },
+        actorId: principal.id,
+        occurredAt: now,
+      },
+    ],
+  );
   return toAssignmentView(row);
 }
 
@@ -217,11 +272,9 @@ async function advance(
   principal: Principal,
   assignmentId: string,
   to: 'en_route' | 'on_scene' | 'cleared' | 'cancelled',
-  at: Date,
-  now: Date,
+  timing: Timing,
   extra: Record<string, unknown> = {},
   cancelReason: string | null = null,
-  backdate?: Backdate,
 ): Promise<AssignmentView> {
   const peek = await lockAssignment(tx, assignmentId);
   const incident = await lockIncident(tx, peek.incident_id, principal, {
@@ -235,9 +288,7 @@ async function advance(
   const previous =
     current.cleared_at ?? current.on_scene_at ?? current.en_route_at ?? current.assigned_at;
   // No time given: now, but never before the previous step (which may carry a clock ahead).
-  if (!backdate?.explicit && at < previous) at = previous;
-  if (backdate)
-    checkBackdating(at, now, incident.received_at, backdate.maxSeconds, backdate.reason);
+  const { now, at } = await stepTime(tx, timing, incident.received_at, previous);
   if (at < previous)
     throw DomainError.validation(
       'at',
@@ -249,7 +300,7 @@ async function advance(
     tx,
     `UPDATE assignments SET status = $2, ${column} = $3, cancel_reason = COALESCE($4, cancel_reason),
        backdate_reason = COALESCE($5, backdate_reason) WHERE id = $1 RETURNING *`,
-    [assignmentId, to, at, cancelReason, backdate?.reason ?? null],
+    [assignmentId, to, at, cancelReason, timing.backdate?.reason ?? null],
   );
   await tx.query(`UPDATE units SET status = $2, updated_at = $3 WHERE id = $1`, [
     unit.id,
@@ -266,34 +317,40 @@ async function advance(
     await tx.query(`UPDATE incidents SET cleared_at = $2 WHERE id = $1`, [incident.id, at]);
   }
   await refreshIncidentStatus(tx, incident.id, now);
-  await events.append(tx, { id: incident.id, type: INCIDENT_STREAM }, [
-    {
-      type: EVENT_FOR[to],
-      payload: {
-        assignmentId,
-        incidentId: incident.id,
-        unitId: unit.id,
-        at: at.toISOString(),
-        ...extra,
+  await appendIncidentAndUnit(
+    events,
+    tx,
+    incident.id,
+    unit.id,
+    [
+      {
+        type: EVENT_FOR[to],
+        payload: {
+          assignmentId,
+          incidentId: incident.id,
+          unitId: unit.id,
+          at: at.toISOString(),
+          ...extra,
+        },
+        actorId: principal.id,
+        occurredAt: now,
       },
-      actorId: principal.id,
-      occurredAt: now,
-    },
-  ]);
-  await events.append(tx, { id: unit.id, type: UNIT_STREAM }, [
-    {
-      type: 'UnitStatusChanged',
-      payload: {
-        unitId: unit.id,
-        from: unit.status,
-        to: UNIT_STATUS_AFTER[to],
-        assignmentId,
-        incidentId: incident.id,
+    ],
+    [
+      {
+        type: 'UnitStatusChanged',
+        payload: {
+          unitId: unit.id,
+          from: unit.status,
+          to: UNIT_STATUS_AFTER[to],
+          assignmentId,
+          incidentId: incident.id,
+        },
+        actorId: principal.id,
+        occurredAt: now,
       },
-      actorId: principal.id,
-      occurredAt: now,
-    },
-  ]);
+    ],
+  );
   return toAssignmentView(row);
 }
 
@@ -310,16 +367,13 @@ export class UpdateAssignmentStatusHandler implements ICommandHandler<
   ) {}
 
   execute(c: UpdateAssignmentStatusCommand): Promise<AssignmentView> {
-    const now = this.clock.now();
-    const at = resolveAt(c.at, now);
-    return this.uow.run(async (tx) => {
-      const max = (await this.ruleSets.activeAt(tx, 'dispatch', now)).number('backdate.maxSeconds');
-      return advance(tx, this.events, c.principal, c.assignmentId, c.status, at, now, {}, null, {
-        maxSeconds: max,
-        reason: c.backdateReason,
-        explicit: c.at !== undefined,
-      });
-    });
+    return this.uow.run((tx) =>
+      advance(tx, this.events, c.principal, c.assignmentId, c.status, {
+        clock: this.clock,
+        requested: c.at,
+        backdate: { ruleSets: this.ruleSets, reason: c.backdateReason },
+      }),
+    );
   }
 }
 
@@ -337,7 +391,6 @@ export class CancelAssignmentHandler implements ICommandHandler<
   async execute(
     c: CancelAssignmentCommand,
   ): Promise<{ cancelled: AssignmentView; replacement?: AssignmentView }> {
-    const now = this.clock.now();
     try {
       return await this.uow.run(async (tx) => {
         const cancelled = await advance(
@@ -346,8 +399,7 @@ export class CancelAssignmentHandler implements ICommandHandler<
           c.principal,
           c.assignmentId,
           'cancelled',
-          now,
-          now,
+          { clock: this.clock },
           // The free-text reason stays in the assignment row, out of the immutable event.
           c.reassignTo ? { reassignedTo: c.reassignTo } : {},
           c.reason,
@@ -359,8 +411,7 @@ export class CancelAssignmentHandler implements ICommandHandler<
           c.principal,
           cancelled.incidentId,
           c.reassignTo,
-          now,
-          now,
+          { clock: this.clock },
         );
         return { cancelled, replacement };
       });
@@ -388,9 +439,10 @@ export class CloseIncidentHandler implements ICommandHandler<
   ) {}
 
   execute(c: CloseIncidentCommand): Promise<{ id: string; status: 'closed'; disposition: string }> {
-    const now = this.clock.now();
     return this.uow.run(async (tx) => {
       const incident = await lockIncident(tx, c.incidentId, c.principal);
+      // After the lock: a crew cleared by a command that held it is recorded before the close.
+      const now = this.clock.now();
       if (incident.status === 'closed')
         throw new DomainError('INCIDENT_CLOSED', 'conflict', 'The incident is already closed');
       const active = (await tx.query(

@@ -1,3 +1,4 @@
+import { type NewEvent } from '@app/event-store';
 import { type RiskAnswers } from '../../../../triage/domain/risk-assessment';
 import {
   type ContactPolicy,
@@ -24,5 +25,7 @@ export class OpenIncidentCommand {
     },
     readonly actorId: string | null,
     readonly at: Date,
+    /** Events of the new stream that come before IncidentOpened (the call, the report): one append. */
+    readonly leadingEvents: NewEvent[] = [],
   ) {}
 }

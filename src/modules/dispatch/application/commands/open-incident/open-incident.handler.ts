@@ -13,7 +13,7 @@ export class OpenIncidentHandler implements ICommandHandler<OpenIncidentCommand,
     private readonly deadlines: DeadlineScheduler,
   ) {}
 
-  execute({ incident: i, actorId, at }: OpenIncidentCommand): Promise<void> {
+  execute({ incident: i, actorId, at, leadingEvents }: OpenIncidentCommand): Promise<void> {
     return this.uow.run(async (tx) => {
       await tx.query(
         `INSERT INTO incidents (id, source, status, district_id, address, address_norm, lat, lon, caller_phone, coded,
@@ -41,26 +41,33 @@ export class OpenIncidentHandler implements ICommandHandler<OpenIncidentCommand,
           at,
         ],
       );
-      // Events carry ids and decisions, not names, phones or addresses.
-      await this.events.append(tx, { id: i.id, type: INCIDENT_STREAM }, [
-        {
-          type: 'IncidentOpened',
-          payload: {
-            incidentId: i.id,
-            source: i.source,
-            districtId: i.districtId,
-            coded: i.coded,
-            contactPolicy: i.contactPolicy,
-            priority: i.triage.priority,
-            riskLevel: i.triage.riskLevel,
-            riskScore: i.triage.score,
-            ruleSetId: i.triage.ruleSetId,
-            receivedAt: i.receivedAt.toISOString(),
+      // Events carry ids and decisions, not names, phones or addresses. The stream is new (the
+      // incident id was just made), so the whole append is one statement.
+      await this.events.append(
+        tx,
+        { id: i.id, type: INCIDENT_STREAM },
+        [
+          ...leadingEvents,
+          {
+            type: 'IncidentOpened',
+            payload: {
+              incidentId: i.id,
+              source: i.source,
+              districtId: i.districtId,
+              coded: i.coded,
+              contactPolicy: i.contactPolicy,
+              priority: i.triage.priority,
+              riskLevel: i.triage.riskLevel,
+              riskScore: i.triage.score,
+              ruleSetId: i.triage.ruleSetId,
+              receivedAt: i.receivedAt.toISOString(),
+            },
+            actorId,
+            occurredAt: at,
           },
-          actorId,
-          occurredAt: at,
-        },
-      ]);
+        ],
+        { expectedVersion: 0 },
+      );
       // A coded call must get a crew within the policy's seconds; a web report must be handled.
       if (i.coded)
         await this.deadlines.scheduleAfter(

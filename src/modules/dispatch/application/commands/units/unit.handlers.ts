@@ -108,10 +108,11 @@ export class ReportUnitLocationHandler implements ICommandHandler<
   ) {}
 
   execute(c: ReportUnitLocationCommand): Promise<UnitView & { applied: boolean }> {
-    const now = this.clock.now();
-    const at = resolveAt(c.at, now);
     return this.uow.run(async (tx) => {
       const unit = await lockUnit(tx, c.unitId);
+      // Times are read after the crew's lock: recorded in the order the database decided.
+      const now = this.clock.now();
+      const at = resolveAt(c.at, now);
       assertInScope(c.principal, unit.district_id, { type: 'unit', id: c.unitId, what: 'Unit' });
       // A position that arrives late does not overwrite a newer one.
       const [row] = await rowsOf<UnitRow>(
@@ -146,9 +147,9 @@ export class SetUnitStatusHandler implements ICommandHandler<SetUnitStatusComman
   ) {}
 
   execute(c: SetUnitStatusCommand): Promise<UnitView> {
-    const now = this.clock.now();
     return this.uow.run(async (tx) => {
       const unit = await lockUnit(tx, c.unitId);
+      const now = this.clock.now(); // after the lock, as every recorded time
       assertInScope(c.principal, unit.district_id, { type: 'unit', id: c.unitId, what: 'Unit' });
       const [active] = (await tx.query(
         `SELECT id FROM assignments WHERE unit_id = $1 AND status IN ('assigned', 'en_route', 'on_scene')`,

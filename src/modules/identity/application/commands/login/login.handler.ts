@@ -85,6 +85,9 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
         window_started_at: Date | null;
         locked_until: Date | null;
       }>;
+      // The decision's time is read under the lock (argon2 ran before it): attempts are recorded
+      // in the order the database serialised them.
+      const decidedAt = this.clock.now();
       const state: LockoutState = {
         failedCount: row.failed_count,
         windowStartedAt: row.window_started_at,
@@ -93,13 +96,13 @@ export class LoginHandler implements ICommandHandler<LoginCommand, LoginResult> 
       const decision = decideAttempt(this.policy, state, {
         passwordMatched,
         userDisabled: user?.disabled ?? false,
-        now,
+        now: decidedAt,
       });
       await tx.query(
         `UPDATE login_lockouts SET failed_count = $2, window_started_at = $3, locked_until = $4 WHERE username = $1`,
         [key, decision.next.failedCount, decision.next.windowStartedAt, decision.next.lockedUntil],
       );
-      await this.recordAttempt(tx, command, user?.id ?? null, decision.verdict, now);
+      await this.recordAttempt(tx, command, user?.id ?? null, decision.verdict, decidedAt);
       return decision.verdict;
     });
 

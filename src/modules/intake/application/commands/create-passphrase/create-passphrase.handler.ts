@@ -1,6 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Clock } from '@app/kz';
 import { UnitOfWork } from '@app/persistence';
+import { ReferenceCache } from '../../../../policy/application/reference-cache';
 import { DomainError } from '../../../../../common/domain-error';
 import { AuditLog } from '../../../../audit/application/audit-log';
 import { normalizeTranscript } from '../../../domain/passphrase-matcher';
@@ -17,6 +18,7 @@ export class CreatePassphraseHandler implements ICommandHandler<
     private readonly uow: UnitOfWork,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly cache: ReferenceCache,
   ) {}
 
   async execute({ actor, passphrase: p }: CreatePassphraseCommand): Promise<PassphraseView> {
@@ -35,7 +37,7 @@ export class CreatePassphraseHandler implements ICommandHandler<
       );
     }
     const now = this.clock.now();
-    return this.uow.run(async (tx) => {
+    const view = await this.uow.run(async (tx) => {
       if (p.districtIds) {
         const unknown = (await tx.query(
           `SELECT x.id FROM unnest($1::uuid[]) AS x(id) LEFT JOIN districts d ON d.id = x.id WHERE d.id IS NULL`,
@@ -73,5 +75,8 @@ export class CreatePassphraseHandler implements ICommandHandler<
       });
       return toPassphraseView(row);
     });
+    // Every instance hears the table's trigger; this one must not wait for it.
+    this.cache.invalidate('passphrases');
+    return view;
   }
 }

@@ -24,7 +24,6 @@ export class FlagCodedHandler implements ICommandHandler<FlagCodedCommand, FlagC
   ) {}
 
   execute({ principal, callId }: FlagCodedCommand): Promise<FlagCodedResult> {
-    const now = this.clock.now();
     return this.uow.run(async (tx) => {
       const [call] = (await tx.query(
         `SELECT c.id, c.incident_id, i.district_id, c.coded, i.coded AS incident_coded, i.priority,
@@ -61,6 +60,8 @@ export class FlagCodedHandler implements ICommandHandler<FlagCodedCommand, FlagC
       // The incident row before its event stream, as every other writer of incidents does:
       // taking them in the other order deadlocked against a concurrent assignment.
       await tx.query(`SELECT id FROM incidents WHERE id = $1 FOR UPDATE`, [call.incident_id]);
+      // Read after the locks, so recorded times follow the order the database decided.
+      const now = this.clock.now();
       if (!call.coded) {
         await tx.query(
           `UPDATE calls SET coded = true, coded_by = 'dispatcher', contact_policy = 'silent' WHERE id = $1`,

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler, QueryBus } from '@nestjs/cqrs';
-import { EventStore } from '@app/event-store';
+import { EventStore, type NewEvent } from '@app/event-store';
 import { Clock, normalizeAddress } from '@app/kz';
 import { UnitOfWork } from '@app/persistence';
 import { DomainError } from '../../../../../common/domain-error';
 import { OpenIncidentCommand } from '../../../../dispatch/application/commands/open-incident/open-incident.command';
 import { HistorySignalsQuery } from '../../../../dispatch/application/queries/history-signals/history-signals.query';
-import { INCIDENT_STREAM } from '../../../../dispatch/domain/incident';
 import { LinkPersonsCommand } from '../../../../people/application/commands/link-persons/link-persons.command';
 import { parsePerson } from '../../../../people/domain/person-input';
 import { TriageService } from '../../../../triage/application/triage.service';
@@ -88,7 +87,7 @@ export class ReceiveReportHandler implements ICommandHandler<
         ]),
       );
       const assessment = await this.triage.assess(tx, submittedAt, {}, history, { coded: false });
-      await this.events.append(tx, { id: incidentId, type: INCIDENT_STREAM }, [
+      const leadingEvents: NewEvent[] = [
         {
           type: 'ReportReceived',
           payload: {
@@ -101,7 +100,7 @@ export class ReceiveReportHandler implements ICommandHandler<
           actorId: null,
           occurredAt: now,
         },
-      ]);
+      ];
       await this.commands.execute(
         new OpenIncidentCommand(
           {
@@ -121,6 +120,7 @@ export class ReceiveReportHandler implements ICommandHandler<
           },
           null,
           now,
+          leadingEvents,
         ),
       );
       await this.commands.execute(

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { CommandBus, CommandHandler, type ICommandHandler, QueryBus } from '@nestjs/cqrs';
-import { EventStore } from '@app/event-store';
+import { EventStore, type NewEvent } from '@app/event-store';
 import { Clock, normalizeAddress, normalizePhone } from '@app/kz';
 import { UnitOfWork } from '@app/persistence';
 import { assertDistrictAccess } from '../../../../../common/district-scope';
 import { DomainError } from '../../../../../common/domain-error';
 import { OpenIncidentCommand } from '../../../../dispatch/application/commands/open-incident/open-incident.command';
 import { HistorySignalsQuery } from '../../../../dispatch/application/queries/history-signals/history-signals.query';
-import { INCIDENT_STREAM } from '../../../../dispatch/domain/incident';
 import { LinkPersonsCommand } from '../../../../people/application/commands/link-persons/link-persons.command';
 import { parsePerson } from '../../../../people/domain/person-input';
 import { TriageService } from '../../../../triage/application/triage.service';
 import { type HistorySignals } from '../../../../triage/domain/risk-assessment';
-import { type PassphraseCandidate, PassphraseMatcher } from '../../../domain/passphrase-matcher';
+import { type PassphraseCandidate } from '../../../domain/passphrase-matcher';
+import { matcherFor } from '../../passphrase-matchers';
 import { ActivePassphrasesQuery } from '../../queries/list-passphrases/active-passphrases.query';
 import { RegisterCallCommand, type RegisterCallResult } from './register-call.command';
 
@@ -69,7 +69,7 @@ export class RegisterCallHandler implements ICommandHandler<
     const candidates = await this.queries.execute<ActivePassphrasesQuery, PassphraseCandidate[]>(
       new ActivePassphrasesQuery(call.districtId, receivedAt),
     );
-    const match = call.transcript ? new PassphraseMatcher(candidates).match(call.transcript) : null;
+    const match = call.transcript ? matcherFor(candidates).match(call.transcript) : null;
     const coded = call.coded === true || match !== null;
     const codedBy = call.coded === true ? 'dispatcher' : match ? 'passphrase' : null;
     const contactPolicy = coded ? 'silent' : 'normal';
@@ -86,7 +86,7 @@ export class RegisterCallHandler implements ICommandHandler<
         ]),
       );
       const assessment = await this.triage.assess(tx, receivedAt, answers, history, { coded });
-      await this.events.append(tx, { id: incidentId, type: INCIDENT_STREAM }, [
+      const leadingEvents: NewEvent[] = [
         {
           type: 'CallRegistered',
           payload: {
@@ -105,7 +105,7 @@ export class RegisterCallHandler implements ICommandHandler<
           actorId: principal.id,
           occurredAt: now,
         },
-      ]);
+      ];
       await this.commands.execute(
         new OpenIncidentCommand(
           {
@@ -125,6 +125,7 @@ export class RegisterCallHandler implements ICommandHandler<
           },
           principal.id,
           now,
+          leadingEvents,
         ),
       );
       await tx.query(

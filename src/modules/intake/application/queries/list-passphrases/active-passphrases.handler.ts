@@ -1,22 +1,33 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '@app/persistence';
+import { ReferenceCache } from '../../../../policy/application/reference-cache';
 import { type PassphraseCandidate } from '../../../domain/passphrase-matcher';
 import { ActivePassphrasesQuery } from './active-passphrases.query';
 
+/** From the in-process cache (refreshed on every instance when passphrases are written). */
 @QueryHandler(ActivePassphrasesQuery)
 export class ActivePassphrasesHandler implements IQueryHandler<
   ActivePassphrasesQuery,
   PassphraseCandidate[]
 > {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly cache: ReferenceCache,
+    private readonly uow: UnitOfWork,
+  ) {}
 
-  execute(q: ActivePassphrasesQuery): Promise<PassphraseCandidate[]> {
-    return this.uow.manager().query(
-      `SELECT id, text, language FROM passphrases
-       WHERE valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)
-         AND (district_ids IS NULL OR $1 = ANY(district_ids))
-       ORDER BY valid_from DESC, id`,
-      [q.districtId, q.at],
-    );
+  /** Same rows and order as `valid_from <= at AND (valid_to IS NULL OR valid_to > at)`, newest first. */
+  async execute(q: ActivePassphrasesQuery): Promise<PassphraseCandidate[]> {
+    return (await this.cache.passphrases(this.uow.manager()))
+      .filter(
+        (p) =>
+          p.validFrom <= q.at &&
+          (p.validTo === null || p.validTo > q.at) &&
+          (p.districtIds === null || p.districtIds.includes(q.districtId)),
+      )
+      .map((p) => ({
+        id: p.id,
+        text: p.text,
+        language: p.language as PassphraseCandidate['language'],
+      }));
   }
 }

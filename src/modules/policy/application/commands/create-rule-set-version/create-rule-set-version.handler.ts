@@ -6,6 +6,7 @@ import { pgErrorCode, PG_UNIQUE_VIOLATION, UnitOfWork } from '@app/persistence';
 import { DomainError } from '../../../../../common/domain-error';
 import { AuditLog } from '../../../../audit/application/audit-log';
 import { type RuleValue } from '../../../domain/rule-set';
+import { ReferenceCache } from '../../reference-cache';
 import { parseRuleValues } from '../../../domain/rule-values';
 import { CreateRuleSetVersionCommand } from './create-rule-set-version.command';
 
@@ -32,6 +33,7 @@ export class CreateRuleSetVersionHandler implements ICommandHandler<
     private readonly events: EventStore,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly cache: ReferenceCache,
   ) {}
 
   async execute(c: CreateRuleSetVersionCommand): Promise<RuleSetVersionView> {
@@ -47,7 +49,7 @@ export class CreateRuleSetVersionHandler implements ICommandHandler<
         },
       ]);
     try {
-      return await this.uow.run(async (tx) => {
+      const created = await this.uow.run(async (tx) => {
         // One writer per kind at a time, so two admins cannot both append "the latest" version.
         await tx.query(`SELECT pg_advisory_xact_lock(hashtext('rule_sets:' || $1))`, [c.kind]);
         const [latest] = (await tx.query(
@@ -125,6 +127,9 @@ export class CreateRuleSetVersionHandler implements ICommandHandler<
           carriedOver,
         };
       });
+      // This instance reads the new version at once; others drop theirs on the change notice.
+      this.cache.invalidate('rule_sets');
+      return created;
     } catch (error) {
       if (pgErrorCode(error) === PG_UNIQUE_VIOLATION)
         throw new DomainError(

@@ -14,13 +14,16 @@ type User = Awaited<ReturnType<typeof userWithToken>>;
  * count, INSERT incidents, the events (CallRegistered + IncidentOpened, new stream: one
  * statement), INSERT calls, the victim found-or-created and linked (one per person given), one
  * NOTIFY, COMMIT. Rule sets and passphrases come from the in-process cache.
- * Assignment (9): user, BEGIN, lock incident, lock crew, the assignment + crew + incident in one
- * statement, lock both stream heads, append to both streams, NOTIFY, COMMIT.
+ * Assignment (10): user, BEGIN, lock incident, lock crew, the crew's last release (read after
+ * the crew's lock, in its own statement: a subquery of the locking statement would read the
+ * snapshot taken before waiting for the lock, and miss a release committed meanwhile), the
+ * assignment + crew + incident in one statement, lock both stream heads, append to both
+ * streams, NOTIFY, COMMIT.
  * Queue (2): user, the queue.
  */
 const BOUNDS = {
   intake: 9,
-  assignment: 9,
+  assignment: 10,
   queue: 2,
 };
 

@@ -36,7 +36,15 @@ describe('demo seed: instances starting at once on an empty database', () => {
     const results = await Promise.all([seed(apps[0]), seed(apps[1]), seed(apps[0])]);
     const created = results.flatMap((r) => r.createdUsers).sort();
     expect(created).toEqual(
-      ['admin', 'dispatcher', 'dispatcher.almaty', 'inspector', 'prosecutor', 'supervisor'].sort(),
+      [
+        'admin',
+        'admin2',
+        'dispatcher',
+        'dispatcher.almaty',
+        'inspector',
+        'prosecutor',
+        'supervisor',
+      ].sort(),
     );
     const ds = apps[0].get(DataSource);
     const users = (await ds.query(

@@ -293,6 +293,89 @@ describe('deadlines and alerts', () => {
     expect((await alertsOf(inspector, o.id)).map((a) => a.kind)).toEqual(['order_not_served']);
   });
 
+  it('a coded call left unassigned raises its alert after the policy seconds; a closed one does not', async () => {
+    clock.set('2027-11-01T05:00:00.000Z');
+    const call = (address: string) =>
+      http()
+        .post('/api/v1/calls')
+        .auth(dispatcher.token, { type: 'bearer' })
+        .send({ districtId: yesil, address, coded: true });
+    const left = await call(`ул. Тихая ${Date.now() % 1e5}`);
+    const closed = await call(`ул. Закрытая ${Date.now() % 1e5}`);
+    expect(left.status).toBe(201);
+    const close = await http()
+      .post(`/api/v1/incidents/${closed.body.incidentId}/close`)
+      .auth(dispatcher.token, { type: 'bearer' })
+      .send({ disposition: 'duplicate' });
+    expect(close.status).toBe(200);
+    clock.advance(59_000);
+    await fireAll();
+    expect(await alertsOf(dispatcher, left.body.incidentId)).toEqual([]);
+    clock.advance(1_000);
+    await fireAll();
+    expect((await alertsOf(dispatcher, left.body.incidentId)).map((a) => a.kind)).toEqual([
+      'coded_call_unassigned',
+    ]);
+    expect((await alertsOf(supervisor, left.body.incidentId)).map((a) => a.kind)).toEqual([
+      'coded_call_unassigned',
+    ]);
+    expect(await alertsOf(inspector, left.body.incidentId)).toEqual([]);
+    expect(await alertsOf(dispatcher, closed.body.incidentId)).toEqual([]);
+    // A coded call is P1: not on scene by the response target, it is overdue too.
+    clock.advance(15 * 60_000);
+    await fireAll();
+    expect((await alertsOf(dispatcher, left.body.incidentId)).map((a) => a.kind).sort()).toEqual([
+      'arrival_overdue',
+      'coded_call_unassigned',
+    ]);
+  });
+
+  it('an admin who posts shorter offsets sees alerts fire within seconds', async () => {
+    clock.set('2028-01-01T00:00:00.000Z');
+    const admin = await userWithToken(app, 'admin');
+    const posted = await http()
+      .post('/api/v1/policies')
+      .auth(admin.token, { type: 'bearer' })
+      .send({
+        kind: 'deadlines',
+        version: '2028.drill',
+        validFrom: '2028-01-01T00:00:30Z',
+        values: {
+          'alert.codedCallUnassignedSeconds': {
+            value: 5,
+            unit: 's',
+            citation: 'Drill: a 5 s target',
+          },
+        },
+      });
+    expect(posted.status).toBe(201);
+    clock.set('2028-01-01T00:01:00.000Z');
+    const c = await http()
+      .post('/api/v1/calls')
+      .auth(dispatcher.token, { type: 'bearer' })
+      .send({ districtId: yesil, address: `ул. Учебная ${Date.now() % 1e5}`, coded: true });
+    const deadlines = await http()
+      .get('/api/v1/deadlines')
+      .query({ subjectId: c.body.incidentId })
+      .auth(dispatcher.token, { type: 'bearer' });
+    const coded = (
+      deadlines.body as Array<{
+        kind: string;
+        dueAt: string;
+        rule: { version: string; value: unknown };
+      }>
+    ).find((d) => d.kind === 'coded_call_unassigned')!;
+    expect(coded).toMatchObject({
+      dueAt: '2028-01-01T00:01:05.000Z',
+      rule: { version: '2028.drill', value: 5 },
+    });
+    clock.advance(5_000);
+    await fireAll();
+    expect((await alertsOf(dispatcher, c.body.incidentId)).map((a) => a.kind)).toEqual([
+      'coded_call_unassigned',
+    ]);
+  });
+
   it('housekeeping forgets idempotency keys after a day, once per cluster', async () => {
     clock.set('2027-10-01T05:00:00.000Z');
     const db = app.get(DataSource);

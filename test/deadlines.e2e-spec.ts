@@ -1,6 +1,7 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { iinCheckDigit } from '@app/kz';
 import { FakeClock } from '@app/testing';
+import * as nodeHttp from 'node:http';
 import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -374,6 +375,52 @@ describe('deadlines and alerts', () => {
     expect((await alertsOf(dispatcher, c.body.incidentId)).map((a) => a.kind)).toEqual([
       'coded_call_unassigned',
     ]);
+  });
+
+  it('pushes a raised alert to the consoles it is addressed to, live', async () => {
+    clock.set('2028-02-01T05:00:00.000Z');
+    await app.listen(0, '127.0.0.1');
+    const port = (app.getHttpServer().address() as { port: number }).port;
+    /** Resolves once the stream answered, so nothing raised after it can be missed. */
+    const open = (token: string) =>
+      new Promise<{ seen: { text: string }; close: () => void }>((resolve, reject) => {
+        const seen = { text: '' };
+        const req = nodeHttp.get({
+          host: '127.0.0.1',
+          port,
+          path: '/api/v1/dispatch/stream',
+          headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+        });
+        req.on('response', (res) => {
+          res.on('data', (c: Buffer) => (seen.text += c.toString('utf8')));
+          res.once('data', () => resolve({ seen, close: () => req.destroy() }));
+        });
+        req.on('error', reject);
+      });
+    const dispatcherStream = await open(dispatcher.token);
+    const supervisorStream = await open(supervisor.token);
+    try {
+      const c = await http()
+        .post('/api/v1/calls')
+        .auth(dispatcher.token, { type: 'bearer' })
+        .send({ districtId: yesil, address: `ул. Живая ${Date.now() % 1e5}`, coded: true });
+      clock.advance(60_000);
+      await fireAll();
+      const [alert] = await alertsOf(dispatcher, c.body.incidentId);
+      expect(alert.kind).toBe('coded_call_unassigned');
+      const deadline = Date.now() + 5000;
+      while (!dispatcherStream.seen.text.includes(alert.id) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(dispatcherStream.seen.text).toMatch(
+        new RegExp(`event: alert\\.raised\\ndata: \\{[^\\n]*"id":"${alert.id}"`),
+      );
+      while (!supervisorStream.seen.text.includes(alert.id) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(supervisorStream.seen.text).toContain(alert.id);
+    } finally {
+      dispatcherStream.close();
+      supervisorStream.close();
+    }
   });
 
   it('housekeeping forgets idempotency keys after a day, once per cluster', async () => {

@@ -1,9 +1,11 @@
 import { CommandHandler, type ICommandHandler, IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { EventStore } from '@app/event-store';
 import { Clock } from '@app/kz';
 import { rowsOf, UnitOfWork } from '@app/persistence';
 import { DomainError } from '../../../common/domain-error';
 import { type Principal } from '../../../common/roles';
 import { AuditLog } from '../../audit/application/audit-log';
+import { ALERT_STREAM } from '../domain/alert-kinds';
 import { DeadlineScheduler } from './deadline-scheduler';
 
 export interface AlertView {
@@ -94,6 +96,7 @@ export class AcknowledgeAlertHandler implements ICommandHandler<
     private readonly uow: UnitOfWork,
     private readonly scheduler: DeadlineScheduler,
     private readonly audit: AuditLog,
+    private readonly events: EventStore,
     private readonly clock: Clock,
   ) {}
 
@@ -115,6 +118,14 @@ export class AcknowledgeAlertHandler implements ICommandHandler<
         [row.id, now, c.principal.id],
       );
       await this.scheduler.cancel(tx, [row.id], 'acknowledged', now, ['alert_unacknowledged']);
+      await this.events.append(tx, { id: row.id, type: ALERT_STREAM }, [
+        {
+          type: 'AlertAcknowledged',
+          payload: { alertId: row.id, kind: row.kind },
+          actorId: c.principal.id,
+          occurredAt: now,
+        },
+      ]);
       await this.audit.record(tx, {
         actorId: c.principal.id,
         action: 'alert.acknowledge',

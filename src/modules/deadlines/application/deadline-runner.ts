@@ -1,9 +1,10 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { EventStore } from '@app/event-store';
 import { Clock } from '@app/kz';
 import { rowsOf, UnitOfWork } from '@app/persistence';
 import { type EntityManager } from 'typeorm';
-import { AUDIENCE, type AlertKind, ESCALATES } from '../domain/alert-kinds';
+import { ALERT_STREAM, AUDIENCE, type AlertKind, ESCALATES } from '../domain/alert-kinds';
 import { DeadlineEffects } from './deadline-effects';
 import { DeadlineScheduler, offset } from './deadline-scheduler';
 
@@ -64,6 +65,7 @@ export class DeadlineRunner implements OnApplicationShutdown {
     private readonly uow: UnitOfWork,
     private readonly scheduler: DeadlineScheduler,
     private readonly effects: DeadlineEffects,
+    private readonly events: EventStore,
     private readonly clock: Clock,
   ) {}
 
@@ -155,8 +157,6 @@ export class DeadlineRunner implements OnApplicationShutdown {
         await this.fire(tx, d, now);
         result.fired += 1;
       }
-      if (result.fired > 0)
-        await tx.query(`SELECT pg_notify('alert_raised', $1)`, [String(result.fired)]);
       return result;
     });
   }
@@ -183,6 +183,27 @@ export class DeadlineRunner implements OnApplicationShutdown {
       now,
     ]);
     if (!alert) return;
+    // Recorded in the event store: the audit trail of what was raised, and the live push to
+    // consoles on every instance (one notification per transaction).
+    await this.events.append(
+      tx,
+      { id: alert.id, type: ALERT_STREAM },
+      [
+        {
+          type: 'AlertRaised',
+          payload: {
+            alertId: alert.id,
+            kind: d.kind,
+            subject: { type: d.subject_type, id: d.subject_id },
+            districtId: d.district_id,
+            dueAt: d.due_at.toISOString(),
+          },
+          actorId: null,
+          occurredAt: now,
+        },
+      ],
+      { expectedVersion: 0 },
+    );
     await this.effects.apply(d.kind, tx, d.subject_id, now);
     if (ESCALATES.has(d.kind)) {
       const rules = await this.scheduler.rulesAt(tx, now);

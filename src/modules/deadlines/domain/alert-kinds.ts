@@ -15,6 +15,9 @@ export const ALERT_KINDS = [
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
+/** The event-store stream type of an alert (AlertRaised, AlertAcknowledged). */
+export const ALERT_STREAM = 'alert';
+
 /** Who must act on each kind of alert (and so whose inbox shows it); prosecutors read them all. */
 export const AUDIENCE: Record<AlertKind, Role[]> = {
   coded_call_unassigned: ['dispatcher', 'supervisor'],

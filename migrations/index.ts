@@ -7,6 +7,11 @@ import { CallsCallerPhoneOptional1765300000001 } from './1765300000001-calls-cal
 import { RiskLevelNotAssessed1765400000001 } from './1765400000001-risk-level-not-assessed';
 import { AccessHardening1765500000001 } from './1765500000001-access-hardening';
 import { ReferenceChangeNotify1765700000001 } from './1765700000001-reference-change-notify';
+import { EnforcementRuleSets1765800000000 } from './1765800000000-enforcement-rule-sets';
+import { Enforcement1765800000001 } from './1765800000001-enforcement';
+import { Deadlines1765800000002 } from './1765800000002-deadlines';
+import { LogRetention1765800000003 } from './1765800000003-log-retention';
+import { AccessLogEnforcementSubjects1765800000004 } from './1765800000004-access-log-enforcement-subjects';
 
 /** Every migration, in order. Listed explicitly so build, run and Jest (ESM) load the same set. */
 export const migrations = [
@@ -19,4 +24,9 @@ export const migrations = [
   RiskLevelNotAssessed1765400000001,
   AccessHardening1765500000001,
   ReferenceChangeNotify1765700000001,
+  EnforcementRuleSets1765800000000,
+  Enforcement1765800000001,
+  Deadlines1765800000002,
+  LogRetention1765800000003,
+  AccessLogEnforcementSubjects1765800000004,
 ];

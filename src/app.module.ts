@@ -15,6 +15,8 @@ import { AuditModule } from './modules/audit/audit.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { DispatchModule } from './modules/dispatch/dispatch.module';
 import { DispatchLiveModule } from './modules/dispatch/live/live.module';
+import { DeadlinesModule } from './modules/deadlines/deadlines.module';
+import { EnforcementModule } from './modules/enforcement/enforcement.module';
 import { IntakeModule } from './modules/intake/intake.module';
 import { OperationsModule } from './modules/operations/operations.module';
 import { PeopleModule } from './modules/people/people.module';
@@ -78,6 +80,8 @@ export class AppModule {
         DispatchModule,
         DispatchLiveModule,
         IntakeModule,
+        DeadlinesModule,
+        EnforcementModule,
         OperationsModule,
       ],
       providers: [

@@ -8,6 +8,7 @@ import { createApp } from './bootstrap';
 import { createRootLogger } from './common/logger';
 import { environmentOrExit } from './config/app-config';
 import { resolveRuntime } from './config/resolve-runtime';
+import { DeadlineRunner } from './modules/deadlines/application/deadline-runner';
 import { UserRepository } from './modules/identity/application/ports/user.repository';
 import { seedDemo } from './seed/demo-seed';
 
@@ -78,6 +79,9 @@ async function main(): Promise<void> {
       );
     }
   }
+
+  // The embedded demo is one process: deadlines fire here too. Production runs src/worker.ts.
+  if (runtime.embedded) app.get(DeadlineRunner).start();
 
   await app.listen({ port: env.PORT, host: '0.0.0.0' });
   logger.info(

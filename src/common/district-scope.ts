@@ -11,7 +11,15 @@ export function assertDistrictAccess(principal: Principal, districtId: string): 
   }
 }
 
-export type ScopedSubjectType = 'person' | 'incident' | 'call' | 'unit' | 'assignment';
+export type ScopedSubjectType =
+  | 'person'
+  | 'incident'
+  | 'call'
+  | 'unit'
+  | 'assignment'
+  | 'protective_order'
+  | 'check_in'
+  | 'alert';
 
 /** The record a caller asked for, as named in the refusal (and the access log). */
 export interface ScopedSubject {

@@ -4,3 +4,4 @@ export * from './phone';
 export * from './time';
 export * from './address';
 export * from './geo';
+export * from './calendar';

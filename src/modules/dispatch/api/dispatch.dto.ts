@@ -78,7 +78,7 @@ export class QueueQueryDto {
 }
 
 /** Crew steps dated in the past: further back than the policy allows, they need a reason. */
-class BackdatableDto {
+export class BackdatableDto {
   @ApiPropertyOptional({
     maxLength: 300,
     description: 'required when `at` is further back than the policy allows',

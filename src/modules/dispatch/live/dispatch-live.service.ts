@@ -16,7 +16,11 @@ import { INCIDENT_STREAM } from '../domain/incident';
 /** The crews' stream type (as the unit commands append it). */
 const UNIT_STREAM_TYPE = 'unit';
 
-export type LiveEventType = 'incident.created' | 'incident.updated' | 'unit.updated';
+export type LiveEventType =
+  'incident.created' | 'incident.updated' | 'unit.updated' | 'alert.raised' | 'alert.updated';
+
+/** Alerts' stream type (the deadlines module appends AlertRaised and AlertAcknowledged). */
+const ALERT_STREAM_TYPE = 'alert';
 
 /** The data of one SSE message: ids and versions only, never names, phones or addresses. */
 export interface LiveEvent {
@@ -84,6 +88,8 @@ export function liveEventType(notice: EventAppendedNotice): LiveEventType | null
   if (notice.streamType === INCIDENT_STREAM)
     return notice.types.includes('IncidentOpened') ? 'incident.created' : 'incident.updated';
   if (notice.streamType === UNIT_STREAM_TYPE) return 'unit.updated';
+  if (notice.streamType === ALERT_STREAM_TYPE)
+    return notice.types.includes('AlertRaised') ? 'alert.raised' : 'alert.updated';
   return null;
 }
 
@@ -103,6 +109,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DISTRICT_TABLES: Record<string, string> = {
   [INCIDENT_STREAM]: 'incidents',
   [UNIT_STREAM_TYPE]: 'units',
+  [ALERT_STREAM_TYPE]: 'alerts',
 };
 
 /**
@@ -287,8 +294,12 @@ export class DispatchLiveService implements OnModuleInit, OnModuleDestroy {
     });
     if (relevant.length === 0) return;
     let districts: Map<string, string>;
+    let audiences: Map<string, string[]>;
     try {
-      districts = await this.lookupDistricts(relevant.map((r) => r.notice));
+      [districts, audiences] = await Promise.all([
+        this.lookupDistricts(relevant.map((r) => r.notice)),
+        this.lookupAudiences(relevant.map((r) => r.notice)),
+      ]);
     } catch (error) {
       const e = error as Error & { code?: string };
       this.logger.warn(
@@ -310,11 +321,35 @@ export class DispatchLiveService implements OnModuleInit, OnModuleDestroy {
         at,
       };
       const frame = sseFrame(type, event);
+      // An alert goes only to the roles it is addressed to (GET /alerts draws the same line).
+      const audience = audiences.get(notice.streamId);
       for (const subscriber of this.subscribers) {
+        if (audience && !audience.includes(subscriber.principal.role)) continue;
         if (isVisibleTo(subscriber.principal, districtId))
           this.safely(() => subscriber.write(frame));
       }
     }
+  }
+
+  /** Who each alert of the batch is addressed to. */
+  private async lookupAudiences(notices: EventAppendedNotice[]): Promise<Map<string, string[]>> {
+    const ids = [
+      ...new Set(
+        notices
+          .filter((n) => n.streamType === ALERT_STREAM_TYPE && UUID.test(n.streamId))
+          .map((n) => n.streamId),
+      ),
+    ];
+    const found = new Map<string, string[]>();
+    if (ids.length === 0) return found;
+    const rows = (await this.dataSource.query(
+      `SELECT id, audience FROM alerts WHERE id = ANY($1::uuid[])`,
+      [ids],
+    )) as Array<{ id: string; audience: string[] }>;
+    for (const row of rows) found.set(row.id, row.audience);
+    // An alert whose row is not found is shown to nobody rather than to everybody.
+    for (const id of ids) if (!found.has(id)) found.set(id, []);
+    return found;
   }
 
   /** One primary-key lookup per table for the whole batch. */

@@ -2,6 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RuleSetRefDto } from '../../policy/api/policy.response.dto';
 import { RISK_LEVELS } from '../../triage/domain/risk-assessment';
 
+export class PossibleViolationDto {
+  @ApiProperty({ format: 'uuid' }) orderId!: string;
+}
+
 export class RegisterCallResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) incidentId!: string;
@@ -12,6 +16,11 @@ export class RegisterCallResponseDto {
   @ApiProperty({ enum: RISK_LEVELS }) riskLevel!: string;
   @ApiProperty({ type: [String] }) reasons!: string[];
   @ApiProperty({ enum: ['normal', 'silent'] }) contactPolicy!: string;
+  @ApiPropertyOptional({
+    type: PossibleViolationDto,
+    description: 'The named offender has a protective order in force: this call may violate it',
+  })
+  possibleViolation?: PossibleViolationDto;
   @ApiProperty({ type: RuleSetRefDto }) ruleSet!: RuleSetRefDto;
 }
 

@@ -15,6 +15,11 @@ export class RuleValueDto {
   value!: number | string | boolean;
   @ApiPropertyOptional({ example: 'minutes' }) unit?: string;
   @ApiProperty({ example: 'Law of the RK No. 214-IV, art. 20' }) citation!: string;
+  @ApiPropertyOptional({
+    enum: ['H', 'M', 'L'],
+    description: 'H primary text, M secondary, L unverified',
+  })
+  confidence?: 'H' | 'M' | 'L';
 }
 
 export class PolicyResponseDto {
@@ -29,4 +34,12 @@ export class PolicyResponseDto {
     description: 'key → value with its unit and legal citation',
   })
   values!: Record<string, RuleValueDto>;
+}
+
+export class RuleSetVersionResponseDto extends PolicyResponseDto {
+  @ApiProperty({
+    type: [String],
+    description: 'keys taken over unchanged from the previous version',
+  })
+  carriedOver!: string[];
 }

@@ -4,6 +4,8 @@ export interface RuleValue {
   value: number | string | boolean;
   unit?: string;
   citation: string;
+  /** How sure the citation is: H primary text, M credible secondary source, L unverified. */
+  confidence?: 'H' | 'M' | 'L';
 }
 
 /** An effective-dated set of legal or policy values, each with its citation. */
@@ -24,6 +26,18 @@ export class RuleSet {
         'RULE_MISSING',
         'unavailable',
         `Rule set ${this.kind} ${this.version} has no number ${key}`,
+      );
+    }
+    return entry.value;
+  }
+
+  text(key: string): string {
+    const entry = this.values[key];
+    if (!entry || typeof entry.value !== 'string') {
+      throw new DomainError(
+        'RULE_MISSING',
+        'unavailable',
+        `Rule set ${this.kind} ${this.version} has no text ${key}`,
       );
     }
     return entry.value;

@@ -38,6 +38,8 @@ export interface HistorySignals {
    * `place` at this address or number, the others involving the person named in that role.
    */
   priorIncidentsBy?: { place: number; victim: number; offender: number; applicant: number };
+  /** The newest order in force against the named offender: this call may violate it. */
+  possibleViolationOrderId?: string | null;
 }
 
 export interface CallFlags {

@@ -1,6 +1,12 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EventStore } from '@app/event-store';
 import { UnitOfWork } from '@app/persistence';
+import {
+  DeadlineScheduler,
+  type NewDeadline,
+  offset,
+} from '../../../../deadlines/application/deadline-scheduler';
+import { RuleSetRepository } from '../../../../policy/application/rule-set.repository';
 import { INCIDENT_STREAM } from '../../../domain/incident';
 import { OpenIncidentCommand } from './open-incident.command';
 
@@ -9,6 +15,8 @@ export class OpenIncidentHandler implements ICommandHandler<OpenIncidentCommand,
   constructor(
     private readonly uow: UnitOfWork,
     private readonly events: EventStore,
+    private readonly deadlines: DeadlineScheduler,
+    private readonly ruleSets: RuleSetRepository,
   ) {}
 
   execute({ incident: i, actorId, at, leadingEvents }: OpenIncidentCommand): Promise<void> {
@@ -66,6 +74,39 @@ export class OpenIncidentHandler implements ICommandHandler<OpenIncidentCommand,
         ],
         { expectedVersion: 0 },
       );
+      // The obligations an incident opens, in this transaction: a coded call must get a crew
+      // within the policy's seconds, a top-priority incident a crew on scene by the response
+      // target (the urban one: districts carry no urban/rural mark yet), a web report a handler.
+      const rules = await this.deadlines.rulesAt(tx, at);
+      const subject = { subjectType: 'incident', subjectId: i.id, districtId: i.districtId };
+      const due: NewDeadline[] = [];
+      if (i.coded)
+        due.push({
+          ...subject,
+          kind: 'coded_call_unassigned',
+          dueAt: offset(i.receivedAt, rules, 'alert.codedCallUnassignedSeconds', 1),
+          ruleSetId: rules.id,
+          ruleKey: 'alert.codedCallUnassignedSeconds',
+        });
+      if (i.source !== 'call')
+        due.push({
+          ...subject,
+          kind: 'report_unprocessed',
+          dueAt: offset(i.receivedAt, rules, 'alert.reportUnprocessedSeconds', 1),
+          ruleSetId: rules.id,
+          ruleKey: 'alert.reportUnprocessedSeconds',
+        });
+      if (i.triage.priority === 1) {
+        const targets = await this.ruleSets.activeAt(tx, 'dispatch', i.receivedAt);
+        due.push({
+          ...subject,
+          kind: 'arrival_overdue',
+          dueAt: offset(i.receivedAt, targets, 'target.attendanceSecondsUrban', 1),
+          ruleSetId: targets.id,
+          ruleKey: 'target.attendanceSecondsUrban',
+        });
+      }
+      await this.deadlines.schedule(tx, due, at);
     });
   }
 }

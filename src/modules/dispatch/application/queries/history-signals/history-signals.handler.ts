@@ -16,7 +16,8 @@ export class HistorySignalsHandler implements IQueryHandler<HistorySignalsQuery,
    * number, or involving the same victim, offender or applicant (by IIN, else by phone and name,
    * as the people module keys persons) — each incident counted once, however it matched, and
    * across districts: counts travel, personal details do not. One statement.
-   * Orders and arrests join when the enforcement capability records them.
+   * Orders in force and earlier arrests of the named offender come from the same statement; an
+   * order in force against the named offender makes the call a possible violation.
    */
   async execute(q: HistorySignalsQuery): Promise<HistorySignals> {
     const db = this.uow.manager();
@@ -42,12 +43,31 @@ export class HistorySignalsHandler implements IQueryHandler<HistorySignalsQuery,
          SELECT i.id, n.role, i.received_at FROM named n
            JOIN incident_persons ip ON ip.person_id = n.person_id
            JOIN incidents i ON i.id = ip.incident_id
+       ), active_orders AS (
+         -- Orders in force against the named offender, protecting the named victim, or issued
+         -- for an incident at this address or number (a silent call from there is P1).
+         SELECT o.id, o.issued_at,
+                o.offender_person_id IN (SELECT person_id FROM named WHERE role = 'offender')
+                  AS against_named_offender
+         FROM protective_orders o
+         WHERE o.status IN ('issued', 'served') AND o.issued_at <= $4
+           AND (o.expires_at IS NULL OR o.expires_at > $4)
+           AND (o.offender_person_id IN (SELECT person_id FROM named WHERE role = 'offender')
+                OR o.victim_person_id IN (SELECT person_id FROM named WHERE role = 'victim')
+                OR o.incident_id IN (SELECT id FROM incidents WHERE address_norm = $2
+                                     OR ($3::text IS NOT NULL AND caller_phone = $3)))
        )
        SELECT count(DISTINCT id)::int AS n,
               count(DISTINCT id) FILTER (WHERE via = 'place')::int AS place,
               count(DISTINCT id) FILTER (WHERE via = 'victim')::int AS victim,
               count(DISTINCT id) FILTER (WHERE via = 'offender')::int AS offender,
-              count(DISTINCT id) FILTER (WHERE via = 'applicant')::int AS applicant
+              count(DISTINCT id) FILTER (WHERE via = 'applicant')::int AS applicant,
+              (SELECT count(*)::int FROM active_orders) AS active_orders,
+              (SELECT id FROM active_orders WHERE against_named_offender
+                 ORDER BY issued_at DESC LIMIT 1) AS violated_order_id,
+              (SELECT count(*)::int FROM arrests a
+                 WHERE a.offender_person_id IN (SELECT person_id FROM named WHERE role = 'offender')
+                   AND a.starts_at < $4) AS prior_arrests
        FROM hits
        WHERE id IS DISTINCT FROM $1
          AND received_at < $4 AND received_at >= $4 - make_interval(days => $5)`,
@@ -68,13 +88,17 @@ export class HistorySignalsHandler implements IQueryHandler<HistorySignalsQuery,
       victim: number;
       offender: number;
       applicant: number;
+      active_orders: number;
+      violated_order_id: string | null;
+      prior_arrests: number;
     }>;
-    const { n, ...by } = row;
+    const { n, active_orders, violated_order_id, prior_arrests, ...by } = row;
     return {
       priorIncidents12m: n,
-      activeProtectiveOrders: 0,
-      priorArrests: 0,
+      activeProtectiveOrders: active_orders,
+      priorArrests: prior_arrests,
       priorIncidentsBy: by,
+      possibleViolationOrderId: violated_order_id,
     };
   }
 }

@@ -9,6 +9,7 @@ import {
   type ReassessResult,
 } from '../../../../dispatch/application/commands/reassess-incident/reassess-incident.command';
 import { INCIDENT_STREAM } from '../../../../dispatch/domain/incident';
+import { DeadlineScheduler } from '../../../../deadlines/application/deadline-scheduler';
 import { FlagCodedCommand, type FlagCodedResult } from './flag-coded.command';
 
 /** The dispatcher recognised the passphrase after all: the call goes silent and to the top. */
@@ -19,6 +20,7 @@ export class FlagCodedHandler implements ICommandHandler<FlagCodedCommand, FlagC
     private readonly commands: CommandBus,
     private readonly events: EventStore,
     private readonly clock: Clock,
+    private readonly deadlines: DeadlineScheduler,
   ) {}
 
   execute({ principal, callId }: FlagCodedCommand): Promise<FlagCodedResult> {
@@ -74,6 +76,20 @@ export class FlagCodedHandler implements ICommandHandler<FlagCodedCommand, FlagC
           },
         ]);
       }
+      // Flagged coded now: it must get a crew within the policy's seconds from now.
+      await this.deadlines.scheduleAfter(
+        tx,
+        {
+          kind: 'coded_call_unassigned',
+          subjectType: 'incident',
+          subjectId: call.incident_id,
+          districtId: call.district_id,
+          from: now,
+          ruleKey: 'alert.codedCallUnassignedSeconds',
+          unitSeconds: 1,
+        },
+        now,
+      );
       const result = await this.commands.execute<ReassessIncidentCommand, ReassessResult>(
         new ReassessIncidentCommand(
           call.incident_id,

@@ -34,4 +34,6 @@ export interface RegisterCallResult {
   reasons: string[];
   contactPolicy: 'normal' | 'silent';
   ruleSet: { id: string; version: string; validFrom: string };
+  /** The named offender has an order in force: this call may violate it. */
+  possibleViolation?: { orderId: string };
 }

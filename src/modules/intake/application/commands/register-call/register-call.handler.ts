@@ -100,6 +100,7 @@ export class RegisterCallHandler implements ICommandHandler<
             passphraseDetected: match !== null,
             matchedPassphraseId: match?.passphraseId ?? null,
             language: call.language ?? null,
+            possibleViolationOrderId: history.possibleViolationOrderId ?? null,
           },
           actorId: principal.id,
           occurredAt: now,
@@ -170,6 +171,9 @@ export class RegisterCallHandler implements ICommandHandler<
         reasons: assessment.reasons,
         contactPolicy,
         ruleSet: assessment.ruleSet,
+        ...(history.possibleViolationOrderId
+          ? { possibleViolation: { orderId: history.possibleViolationOrderId } }
+          : {}),
       };
     });
   }

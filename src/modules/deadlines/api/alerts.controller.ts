@@ -1,0 +1,97 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '../../../common/openapi';
+import { AlertResponseDto, DeadlineResponseDto } from './alerts.response.dto';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { ClientIp, CurrentUser, Roles } from '../../../common/auth.decorators';
+import type { Principal } from '../../../common/roles';
+import { idParam } from '../../../common/id-pipe';
+import {
+  AcknowledgeAlertCommand,
+  type AlertView,
+  type DeadlineView,
+  ListAlertsQuery,
+  ListDeadlinesQuery,
+} from '../application/alerts';
+import { ALERT_KINDS } from '../domain/alert-kinds';
+
+export class ListAlertsQueryDto {
+  @ApiPropertyOptional({ enum: ['open', 'acknowledged'] })
+  @IsOptional()
+  @IsIn(['open', 'acknowledged'])
+  status?: string;
+
+  @ApiPropertyOptional({ enum: ALERT_KINDS })
+  @IsOptional()
+  @IsIn([...ALERT_KINDS])
+  kind?: string;
+
+  @ApiPropertyOptional({ default: 100, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+export class ListDeadlinesQueryDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() subjectId!: string;
+}
+
+const STAFF = ['dispatcher', 'inspector', 'supervisor', 'prosecutor'] as const;
+
+@ApiTags('deadlines')
+@ApiBearerAuth()
+@Controller()
+export class AlertsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  /** The caller's inbox: alerts for their role and districts, newest first. */
+  @Get('alerts')
+  @Roles(...STAFF)
+  @ApiEndpoint({
+    summary: 'Your inbox: alerts for your role and districts, newest first',
+    ok: { type: AlertResponseDto, isArray: true },
+  })
+  list(@Query() q: ListAlertsQueryDto, @CurrentUser() user: Principal): Promise<AlertView[]> {
+    return this.queries.execute(
+      new ListAlertsQuery(user, { status: q.status, kind: q.kind, limit: q.limit ?? 100 }),
+    );
+  }
+
+  @Post('alerts/:id/ack')
+  @HttpCode(200)
+  @Roles('dispatcher', 'inspector', 'supervisor')
+  @ApiEndpoint({
+    summary: 'Acknowledge an alert; its escalation is cancelled (twice changes nothing)',
+    ok: { type: AlertResponseDto },
+    errors: [404],
+  })
+  ack(
+    @Param('id', idParam) id: string,
+    @CurrentUser() user: Principal,
+    @ClientIp() ip: string,
+  ): Promise<AlertView> {
+    return this.commands.execute(new AcknowledgeAlertCommand(user, ip, id));
+  }
+
+  /** A record's deadlines and the rule (rule set, key, value, citation) that set each. */
+  @Get('deadlines')
+  @Roles(...STAFF)
+  @ApiEndpoint({
+    summary: 'A record’s deadlines and the rule that set each',
+    ok: { type: DeadlineResponseDto, isArray: true },
+  })
+  deadlines(
+    @Query() q: ListDeadlinesQueryDto,
+    @CurrentUser() user: Principal,
+  ): Promise<DeadlineView[]> {
+    return this.queries.execute(new ListDeadlinesQuery(user, q.subjectId));
+  }
+}

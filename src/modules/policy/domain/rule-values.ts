@@ -1,0 +1,65 @@
+import { DomainError, type ErrorDetail } from '../../../common/domain-error';
+import { type RuleValue } from './rule-set';
+
+const KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,99}$/;
+const MAX_KEYS = 200;
+const ALLOWED = new Set(['value', 'unit', 'citation', 'confidence']);
+
+/**
+ * Checks the values of a new rule-set version: every key named sensibly, every value a number,
+ * text or boolean with a citation (and an optional unit and confidence). Names each bad field.
+ */
+export function parseRuleValues(input: Record<string, unknown>): Record<string, RuleValue> {
+  const details: ErrorDetail[] = [];
+  const bad = (field: string, code: string, message: string) => {
+    if (details.length < 10) details.push({ field, code, message });
+  };
+  const entries = Object.entries(input);
+  if (entries.length > MAX_KEYS) bad('values', 'TOO_MANY_VALUES', `at most ${MAX_KEYS} values`);
+  const out: Record<string, RuleValue> = {};
+  for (const [key, raw] of entries.slice(0, MAX_KEYS)) {
+    const field = KEY.test(key) ? `values.${key}` : 'values';
+    if (!KEY.test(key)) {
+      bad(field, 'INVALID_KEY', 'a value key must be letters, digits, . _ - (at most 100)');
+      continue;
+    }
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      bad(field, 'INVALID_VALUE', `${field} must be an object {value, unit?, citation}`);
+      continue;
+    }
+    const v = raw as Record<string, unknown>;
+    const unknown = Object.keys(v).find((k) => !ALLOWED.has(k));
+    if (unknown) bad(`${field}`, 'unknownField', `${field} has a field that is not accepted`);
+    const value = v.value;
+    if (!(
+      (typeof value === 'number' && Number.isFinite(value)) ||
+      typeof value === 'boolean' ||
+      (typeof value === 'string' && value.length > 0 && value.length <= 500)
+    ))
+      bad(`${field}.value`, 'INVALID_VALUE', `${field}.value must be a number, text or boolean`);
+    if (typeof v.citation !== 'string' || v.citation.trim().length < 5 || v.citation.length > 1000)
+      bad(
+        `${field}.citation`,
+        'CITATION_REQUIRED',
+        `${field}.citation is required (5–1000 characters)`,
+      );
+    if (v.unit !== undefined && (typeof v.unit !== 'string' || v.unit.length > 30))
+      bad(`${field}.unit`, 'INVALID_VALUE', `${field}.unit must be short text`);
+    if (v.confidence !== undefined && !['H', 'M', 'L'].includes(v.confidence as string))
+      bad(`${field}.confidence`, 'INVALID_VALUE', `${field}.confidence must be H, M or L`);
+    out[key] = {
+      value: value as RuleValue['value'],
+      citation: String(v.citation ?? '').trim(),
+      ...(v.unit !== undefined ? { unit: v.unit as string } : {}),
+      ...(v.confidence !== undefined ? { confidence: v.confidence as 'H' | 'M' | 'L' } : {}),
+    };
+  }
+  if (details.length > 0)
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'validation',
+      `Invalid request: ${[...new Set(details.map((d) => d.field))].join(', ')}`,
+      details,
+    );
+  return out;
+}

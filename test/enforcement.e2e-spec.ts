@@ -349,6 +349,67 @@ describe('enforcement under effective-dated law', () => {
     });
   });
 
+  describe('a person’s history', () => {
+    it('lists incidents, warnings, orders with violations, arrests, requirements, registration and check-ins, in the caller’s districts', async () => {
+      clock.set('2026-10-20T05:00:00.000Z');
+      const offender = iin('780808');
+      const first = await incident();
+      await post('/warnings', {
+        incidentId: first,
+        offender: { iin: offender, fullName: 'History Testov' },
+        issuedAt: clock.now().toISOString(),
+      });
+      clock.advance(86_400_000);
+      const order = await post('/protective-orders', orderBody(first, offender));
+      await post(`/protective-orders/${order.body.id}/serve`, {
+        servedAt: clock.now().toISOString(),
+      });
+      clock.advance(86_400_000);
+      const later = await incident();
+      await post(`/protective-orders/${order.body.id}/violations`, { incidentId: later });
+      await post('/arrests', {
+        incidentId: later,
+        offenderIin: offender,
+        courtDecisionRef: 'AST-2026-400',
+        days: 3,
+        startsAt: clock.now().toISOString(),
+      });
+      const res = await http()
+        .get('/api/v1/persons')
+        .query({ iin: offender })
+        .auth(inspector.token, { type: 'bearer' });
+      expect(res.status).toBe(200);
+      const h = res.body.history;
+      expect(h.incidents.length).toBeGreaterThanOrEqual(1);
+      expect(h.warnings).toHaveLength(1);
+      expect(h.protectiveOrders).toEqual([
+        expect.objectContaining({
+          id: order.body.id,
+          role: 'offender',
+          status: 'served',
+          violations: [
+            expect.objectContaining({ incidentId: later, caseArticle: 'КоАП РК Art. 461' }),
+          ],
+        }),
+      ]);
+      expect(h.arrests).toEqual([expect.objectContaining({ days: 3 })]);
+      expect(h.registration.map((r: { category: string }) => r.category).sort()).toEqual([
+        'official_warning',
+        'protective_order',
+      ]);
+      expect(h.checkIns.length).toBeGreaterThan(0);
+      const dueTimes = h.checkIns.map((c: { dueAt: string }) => c.dueAt);
+      expect([...dueTimes].sort()).toEqual(dueTimes);
+
+      // Another district's inspector learns nothing of it.
+      const foreign = await http()
+        .get('/api/v1/persons')
+        .query({ iin: offender })
+        .auth(almatyInspector.token, { type: 'bearer' });
+      expect(foreign.status).toBe(404);
+    });
+  });
+
   describe('warnings, arrests, special requirements, check-ins', () => {
     it('gives a warning its validity and a repeat mark after an arrest within a year', async () => {
       clock.set('2026-10-01T05:00:00.000Z');

@@ -22,6 +22,7 @@ import {
   ListCheckInsHandler,
   ListProtectiveOrdersHandler,
 } from './application/queries/enforcement.queries';
+import { PersonEnforcementHistoryHandler } from './application/queries/person-history.query';
 
 /** Warnings, protective orders, arrests, special requirements, registration and check-ins. */
 @Module({
@@ -41,6 +42,7 @@ import {
     ListProtectiveOrdersHandler,
     GetProtectiveOrderHandler,
     ListCheckInsHandler,
+    PersonEnforcementHistoryHandler,
   ],
 })
 export class EnforcementModule {}

@@ -27,12 +27,13 @@ export class PersonHistoryResponseDto {
   @ApiProperty(enforcementRecords) arrests!: unknown[];
   @ApiProperty(enforcementRecords) specialRequirements!: unknown[];
   @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    nullable: true,
-    description: 'registration with the district inspector (filled by enforcement)',
+    ...enforcementRecords,
+    description:
+      'preventive registration: category (protective_order, special_requirements, official_warning), from, until, endedAt, endedReason',
   })
-  registration!: unknown;
+  registration!: unknown[];
+  @ApiProperty({ ...enforcementRecords, description: 'check-ins: subject, dueAt, status, outcome' })
+  checkIns!: unknown[];
 }
 
 export class PersonResponseDto {

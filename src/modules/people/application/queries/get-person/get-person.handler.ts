@@ -1,4 +1,8 @@
-import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
+import {
+  type PersonEnforcementHistory,
+  PersonEnforcementHistoryQuery,
+} from '../../../../enforcement/application/queries/person-history.query';
 import { UnitOfWork } from '@app/persistence';
 import { GetPersonByIinQuery, type PersonLookup, type PersonView } from './get-person.query';
 
@@ -11,7 +15,10 @@ import { GetPersonByIinQuery, type PersonLookup, type PersonView } from './get-p
  */
 @QueryHandler(GetPersonByIinQuery)
 export class GetPersonByIinHandler implements IQueryHandler<GetPersonByIinQuery, PersonLookup> {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly queries: QueryBus,
+  ) {}
 
   async execute(query: GetPersonByIinQuery): Promise<PersonLookup> {
     const db = this.uow.manager();
@@ -52,6 +59,10 @@ export class GetPersonByIinHandler implements IQueryHandler<GetPersonByIinQuery,
       birth_date: string | null;
       elsewhere: number;
     }>;
+    const enforcement = await this.queries.execute<
+      PersonEnforcementHistoryQuery,
+      PersonEnforcementHistory
+    >(new PersonEnforcementHistoryQuery(person.id, query.principal.districtIds));
     const view: PersonView = {
       id: person.id,
       iin: person.iin,
@@ -69,12 +80,7 @@ export class GetPersonByIinHandler implements IQueryHandler<GetPersonByIinQuery,
           receivedAt: i.received_at.toISOString(),
           roles: i.roles,
         })),
-        // Filled by the enforcement capability (warnings, orders, arrests, special requirements).
-        warnings: [],
-        protectiveOrders: [],
-        arrests: [],
-        specialRequirements: [],
-        registration: null,
+        ...enforcement,
       },
     };
     return { personId: person.id, view };

@@ -37,6 +37,8 @@ export interface PersonView {
     protectiveOrders: unknown[];
     arrests: unknown[];
     specialRequirements: unknown[];
-    registration: unknown | null;
+    /** Preventive registration: each category, from when to when, and why it ended. */
+    registration: unknown[];
+    checkIns: unknown[];
   };
 }

@@ -6,7 +6,7 @@ import { rowsOf, UnitOfWork } from '@app/persistence';
 import { type EntityManager } from 'typeorm';
 import { ALERT_STREAM, AUDIENCE, type AlertKind, ESCALATES } from '../domain/alert-kinds';
 import { DeadlineEffects } from './deadline-effects';
-import { DeadlineScheduler, offset } from './deadline-scheduler';
+import { DeadlineScheduler, type NewDeadline, offset } from './deadline-scheduler';
 
 interface DueRow {
   id: string;
@@ -20,20 +20,25 @@ interface DueRow {
 /**
  * Whether a deadline's subject still warrants its alert, re-read when it fires: an order served
  * meanwhile, a check-in completed, a call assigned or an alert acknowledged settles it instead.
+ * Each is an expression over the claimed row `d`, so a whole batch is re-read in one statement.
  */
 const STILL_DUE: Record<AlertKind, string> = {
-  coded_call_unassigned: `SELECT EXISTS (SELECT 1 FROM incidents WHERE id = $1 AND status = 'open')`,
-  arrival_overdue: `SELECT EXISTS (SELECT 1 FROM incidents WHERE id = $1 AND status IN ('open', 'dispatched'))`,
-  report_unprocessed: `SELECT EXISTS (SELECT 1 FROM incidents WHERE id = $1 AND status = 'open')`,
-  order_not_served: `SELECT EXISTS (SELECT 1 FROM protective_orders WHERE id = $1 AND status = 'issued')`,
-  order_expiring: `SELECT EXISTS (SELECT 1 FROM protective_orders WHERE id = $1 AND status = 'served')`,
-  order_expired: `SELECT EXISTS (SELECT 1 FROM protective_orders WHERE id = $1 AND status = 'served')`,
-  check_in_due: `SELECT EXISTS (SELECT 1 FROM check_ins WHERE id = $1 AND status = 'due')`,
-  check_in_missed: `SELECT EXISTS (SELECT 1 FROM check_ins WHERE id = $1 AND status = 'due')`,
-  arrest_release_upcoming: `SELECT EXISTS (SELECT 1 FROM arrests WHERE id = $1)`,
-  offender_released: `SELECT EXISTS (SELECT 1 FROM arrests WHERE id = $1)`,
-  alert_unacknowledged: `SELECT EXISTS (SELECT 1 FROM alerts WHERE id = $1 AND status = 'open')`,
+  coded_call_unassigned: `EXISTS (SELECT 1 FROM incidents x WHERE x.id = d.subject_id AND x.status = 'open')`,
+  arrival_overdue: `EXISTS (SELECT 1 FROM incidents x WHERE x.id = d.subject_id AND x.status IN ('open', 'dispatched'))`,
+  report_unprocessed: `EXISTS (SELECT 1 FROM incidents x WHERE x.id = d.subject_id AND x.status = 'open')`,
+  order_not_served: `EXISTS (SELECT 1 FROM protective_orders x WHERE x.id = d.subject_id AND x.status = 'issued')`,
+  order_expiring: `EXISTS (SELECT 1 FROM protective_orders x WHERE x.id = d.subject_id AND x.status = 'served')`,
+  order_expired: `EXISTS (SELECT 1 FROM protective_orders x WHERE x.id = d.subject_id AND x.status = 'served')`,
+  check_in_due: `EXISTS (SELECT 1 FROM check_ins x WHERE x.id = d.subject_id AND x.status = 'due')`,
+  check_in_missed: `EXISTS (SELECT 1 FROM check_ins x WHERE x.id = d.subject_id AND x.status = 'due')`,
+  arrest_release_upcoming: `EXISTS (SELECT 1 FROM arrests x WHERE x.id = d.subject_id)`,
+  offender_released: `EXISTS (SELECT 1 FROM arrests x WHERE x.id = d.subject_id)`,
+  alert_unacknowledged: `EXISTS (SELECT 1 FROM alerts x WHERE x.id = d.subject_id AND x.status = 'open')`,
 };
+
+const STILL_DUE_SQL = `CASE d.kind ${Object.entries(STILL_DUE)
+  .map(([kind, test]) => `WHEN '${kind}' THEN ${test}`)
+  .join(' ')} ELSE false END`;
 
 /** How often housekeeping runs (once per cluster each time: an advisory lock elects one worker). */
 const HOUSEKEEPING_EVERY_MS = 3_600_000;
@@ -70,7 +75,7 @@ export class DeadlineRunner implements OnApplicationShutdown {
   ) {}
 
   /** Polls every `pollMs`, and at once again while a batch came back full. */
-  start(pollMs = 1000, batch = 200): void {
+  start(pollMs = 250, batch = 200): void {
     if (!this.stopped) return;
     this.stopped = false;
     const tick = async () => {
@@ -132,96 +137,101 @@ export class DeadlineRunner implements OnApplicationShutdown {
     });
   }
 
-  /** One batch of due deadlines, in one transaction. */
+  /**
+   * One batch of due deadlines, in one transaction and a handful of statements whatever its size:
+   * claim and re-read, settle the resolved, write the alerts, mark the fired, schedule the
+   * escalations; plus one event per alert (its own stream) and any owner's effect.
+   */
   fireDue(limit = 200): Promise<FireResult> {
     const now = this.clock.now();
     return this.uow.run(async (tx) => {
       const due = (await tx.query(
-        `SELECT id, kind, subject_type, subject_id, district_id, due_at FROM deadlines
-         WHERE state = 'pending' AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        `SELECT d.id, d.kind, d.subject_type, d.subject_id, d.district_id, d.due_at,
+                ${STILL_DUE_SQL} AS still_due
+         FROM deadlines d
+         WHERE d.state = 'pending' AND d.due_at <= $1 ORDER BY d.due_at LIMIT $2
+         FOR UPDATE OF d SKIP LOCKED`,
         [now, limit],
-      )) as DueRow[];
-      const result: FireResult = { claimed: due.length, fired: 0, settled: 0 };
-      for (const d of due) {
-        const [check] = (await tx.query(STILL_DUE[d.kind], [d.subject_id])) as Array<{
-          exists: boolean;
-        }>;
-        if (!check?.exists) {
-          await tx.query(
-            `UPDATE deadlines SET state = 'cancelled', settled_at = $2, settled_reason = 'resolved' WHERE id = $1`,
-            [d.id, now],
-          );
-          result.settled += 1;
-          continue;
-        }
-        await this.fire(tx, d, now);
-        result.fired += 1;
-      }
-      return result;
+      )) as Array<DueRow & { still_due: boolean }>;
+      const resolved = due.filter((d) => !d.still_due);
+      const firing = due.filter((d) => d.still_due);
+      if (resolved.length > 0)
+        await tx.query(
+          `UPDATE deadlines SET state = 'cancelled', settled_at = $2, settled_reason = 'resolved'
+           WHERE id = ANY($1::uuid[])`,
+          [resolved.map((d) => d.id), now],
+        );
+      if (firing.length > 0) await this.fire(tx, firing, now);
+      return { claimed: due.length, fired: firing.length, settled: resolved.length };
     });
   }
 
-  private async fire(tx: EntityManager, d: DueRow, now: Date): Promise<void> {
-    const [alert] = await rowsOf<{ id: string }>(
+  private async fire(tx: EntityManager, due: DueRow[], now: Date): Promise<void> {
+    const ids = due.map(() => randomUUID());
+    const inserted = await rowsOf<{ id: string; deadline_id: string }>(
       tx,
       `INSERT INTO alerts (id, deadline_id, kind, subject_type, subject_id, district_id, audience, due_at, fired_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (deadline_id) DO NOTHING RETURNING id`,
+       SELECT a.id, a.deadline_id, a.kind, a.subject_type, a.subject_id, a.district_id,
+              string_to_array(a.audience, ','), a.due_at, $9
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[],
+                   $8::timestamptz[])
+         AS a(id, deadline_id, kind, subject_type, subject_id, district_id, audience, due_at)
+       ON CONFLICT (deadline_id) DO NOTHING RETURNING id, deadline_id`,
       [
-        randomUUID(),
-        d.id,
-        d.kind,
-        d.subject_type,
-        d.subject_id,
-        d.district_id,
-        AUDIENCE[d.kind],
-        d.due_at,
+        ids,
+        due.map((d) => d.id),
+        due.map((d) => d.kind),
+        due.map((d) => d.subject_type),
+        due.map((d) => d.subject_id),
+        due.map((d) => d.district_id),
+        due.map((d) => AUDIENCE[d.kind].join(',')),
+        due.map((d) => d.due_at),
         now,
       ],
     );
-    await tx.query(`UPDATE deadlines SET state = 'fired', settled_at = $2 WHERE id = $1`, [
-      d.id,
-      now,
-    ]);
-    if (!alert) return;
-    // Recorded in the event store: the audit trail of what was raised, and the live push to
-    // consoles on every instance (one notification per transaction).
-    await this.events.append(
-      tx,
-      { id: alert.id, type: ALERT_STREAM },
-      [
-        {
-          type: 'AlertRaised',
-          payload: {
-            alertId: alert.id,
-            kind: d.kind,
-            subject: { type: d.subject_type, id: d.subject_id },
-            districtId: d.district_id,
-            dueAt: d.due_at.toISOString(),
-          },
-          actorId: null,
-          occurredAt: now,
-        },
-      ],
-      { expectedVersion: 0 },
+    await tx.query(
+      `UPDATE deadlines SET state = 'fired', settled_at = $2 WHERE id = ANY($1::uuid[])`,
+      [due.map((d) => d.id), now],
     );
-    await this.effects.apply(d.kind, tx, d.subject_id, now);
-    if (ESCALATES.has(d.kind)) {
-      const rules = await this.scheduler.rulesAt(tx, now);
-      await this.scheduler.schedule(
+    const alertOf = new Map(inserted.map((r) => [r.deadline_id, r.id]));
+    const escalations: NewDeadline[] = [];
+    const rules = await this.scheduler.rulesAt(tx, now);
+    for (const d of due) {
+      const alertId = alertOf.get(d.id);
+      if (!alertId) continue;
+      // Recorded in the event store: the audit trail of what was raised, and the live push to
+      // consoles on every instance (one notification per transaction).
+      await this.events.append(
         tx,
+        { id: alertId, type: ALERT_STREAM },
         [
           {
-            kind: 'alert_unacknowledged',
-            subjectType: 'alert',
-            subjectId: alert.id,
-            districtId: d.district_id,
-            dueAt: offset(now, rules, 'alert.unacknowledgedEscalationSeconds', 1),
-            ruleSetId: rules.id,
-            ruleKey: 'alert.unacknowledgedEscalationSeconds',
+            type: 'AlertRaised',
+            payload: {
+              alertId,
+              kind: d.kind,
+              subject: { type: d.subject_type, id: d.subject_id },
+              districtId: d.district_id,
+              dueAt: d.due_at.toISOString(),
+            },
+            actorId: null,
+            occurredAt: now,
           },
         ],
-        now,
+        { expectedVersion: 0 },
       );
+      await this.effects.apply(d.kind, tx, d.subject_id, now);
+      if (ESCALATES.has(d.kind))
+        escalations.push({
+          kind: 'alert_unacknowledged',
+          subjectType: 'alert',
+          subjectId: alertId,
+          districtId: d.district_id,
+          dueAt: offset(now, rules, 'alert.unacknowledgedEscalationSeconds', 1),
+          ruleSetId: rules.id,
+          ruleKey: 'alert.unacknowledgedEscalationSeconds',
+        });
     }
+    await this.scheduler.schedule(tx, escalations, now);
   }
 }

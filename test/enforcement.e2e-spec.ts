@@ -349,6 +349,35 @@ describe('enforcement under effective-dated law', () => {
     });
   });
 
+  describe('silent calls', () => {
+    it('puts a silent call from the address of an order in force at the top, and an ordinary one not', async () => {
+      clock.set('2026-10-15T05:00:00.000Z');
+      seq += 1;
+      const address = `ул. Охраняемая ${seq}-${Date.now() % 1e5}`;
+      const first = await http()
+        .post('/api/v1/calls')
+        .auth(dispatcher.token, { type: 'bearer' })
+        .send({ districtId: yesil, address });
+      const order = await post(
+        '/protective-orders',
+        orderBody(first.body.incidentId, iin('770707')),
+      );
+      expect(order.status).toBe(201);
+      clock.advance(86_400_000);
+      const silent = await http()
+        .post('/api/v1/calls')
+        .auth(dispatcher.token, { type: 'bearer' })
+        .send({ districtId: yesil, address, silent: true });
+      expect(silent.status).toBe(201);
+      expect(silent.body.priority).toBe(1);
+      const elsewhere = await http()
+        .post('/api/v1/calls')
+        .auth(dispatcher.token, { type: 'bearer' })
+        .send({ districtId: yesil, address: `ул. Обычная ${seq}`, silent: true });
+      expect(elsewhere.body.priority).toBeGreaterThan(1);
+    });
+  });
+
   describe('a person’s history', () => {
     it('lists incidents, warnings, orders with violations, arrests, requirements, registration and check-ins, in the caller’s districts', async () => {
       clock.set('2026-10-20T05:00:00.000Z');

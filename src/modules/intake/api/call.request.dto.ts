@@ -77,6 +77,14 @@ export class RegisterCallRequestDto {
   @IsBoolean()
   coded?: boolean;
 
+  @ApiPropertyOptional({
+    description:
+      'the caller could not or did not speak (a silent or abandoned call); with an order in force for this number, address or the named people it is top priority',
+  })
+  @IsOptional()
+  @IsBoolean()
+  silent?: boolean;
+
   @ApiPropertyOptional({ enum: ['ru', 'kk', 'en'] })
   @IsOptional()
   @IsIn(['ru', 'kk', 'en'])

@@ -15,6 +15,7 @@ export class RegisterCallCommand {
       lon?: number;
       transcript?: string;
       coded?: boolean;
+      silent?: boolean;
       language?: 'ru' | 'kk' | 'en';
       victim?: PersonInput;
       offender?: PersonInput;

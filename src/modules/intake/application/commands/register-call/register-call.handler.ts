@@ -85,7 +85,10 @@ export class RegisterCallHandler implements ICommandHandler<
           { role: 'offender', ...offender },
         ]),
       );
-      const assessment = await this.triage.assess(tx, receivedAt, answers, history, { coded });
+      const assessment = await this.triage.assess(tx, receivedAt, answers, history, {
+        coded,
+        silent: call.silent === true,
+      });
       const leadingEvents: NewEvent[] = [
         {
           type: 'CallRegistered',

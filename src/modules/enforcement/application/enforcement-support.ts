@@ -89,6 +89,28 @@ export class EnforcementSupport implements OnModuleInit {
     );
   }
 
+  /** The audit row of a successful write: who, what, which record, from where (never the data). */
+  async audited(
+    tx: EntityManager,
+    actor: Principal,
+    ip: string,
+    action: string,
+    target: { type: string; id: string },
+    at: Date,
+    details?: Record<string, unknown>,
+  ): Promise<void> {
+    await this.audit.record(tx, {
+      actorId: actor.id,
+      action,
+      targetType: target.type,
+      targetId: target.id,
+      ip,
+      outcome: 'success',
+      ...(details ? { details } : {}),
+      at,
+    });
+  }
+
   /** The enforcement rule set in force at the record's own date (not today's). */
   async rulesAt(tx: EntityManager, at: Date): Promise<EnforcementRules> {
     return new EnforcementRules(await this.ruleSets.activeAt(tx, 'enforcement', at));

@@ -92,15 +92,14 @@ export class CompleteCheckInHandler implements ICommandHandler<
           },
         ],
       );
-      await this.support.audit.record(tx, {
-        actorId: c.principal.id,
-        action: 'check_in.complete',
-        targetType: 'check_in',
-        targetId: row.id,
-        ip: c.ip,
-        outcome: 'success',
-        at: now,
-      });
+      await this.support.audited(
+        tx,
+        c.principal,
+        c.ip,
+        'check_in.complete',
+        { type: 'check_in', id: row.id },
+        now,
+      );
       return toCheckInView(updated, now);
     });
   }
@@ -204,16 +203,15 @@ export class RecordSafeContactHandler implements ICommandHandler<
           occurredAt: now,
         },
       ]);
-      await this.support.audit.record(tx, {
-        actorId: c.principal.id,
-        action: 'person.safe_contact',
-        targetType: 'person',
-        targetId: c.personId,
-        ip: c.ip,
-        outcome: 'success',
-        details: { channel: c.channel },
-        at: now,
-      });
+      await this.support.audited(
+        tx,
+        c.principal,
+        c.ip,
+        'person.safe_contact',
+        { type: 'person', id: c.personId },
+        now,
+        { channel: c.channel },
+      );
       return { id, personId: c.personId, channel: c.channel, consentAt: c.consentAt.toISOString() };
     });
   }

@@ -298,16 +298,15 @@ export class IssueProtectiveOrderHandler implements ICommandHandler<
             occurredAt: now,
           },
         ]);
-        await this.support.audit.record(tx, {
-          actorId: principal.id,
-          action: 'protective_order.issue',
-          targetType: 'protective_order',
-          targetId: id,
+        await this.support.audited(
+          tx,
+          principal,
           ip,
-          outcome: 'success',
-          details: { incidentId: incident.id, ruleSetId: rules.ruleSet.id },
-          at: now,
-        });
+          'protective_order.issue',
+          { type: 'protective_order', id: id },
+          now,
+          { incidentId: incident.id, ruleSetId: rules.ruleSet.id },
+        );
         return loadOrderView(tx, id, now);
       });
     } catch (error) {
@@ -387,15 +386,14 @@ export class ServeProtectiveOrderHandler implements ICommandHandler<
           occurredAt: now,
         },
       ]);
-      await this.support.audit.record(tx, {
-        actorId: c.principal.id,
-        action: 'protective_order.serve',
-        targetType: 'protective_order',
-        targetId: order.id,
-        ip: c.ip,
-        outcome: 'success',
-        at: now,
-      });
+      await this.support.audited(
+        tx,
+        c.principal,
+        c.ip,
+        'protective_order.serve',
+        { type: 'protective_order', id: order.id },
+        now,
+      );
       return loadOrderView(tx, order.id, now);
     });
   }
@@ -453,16 +451,15 @@ export class RecordOrderViolationHandler implements ICommandHandler<
             occurredAt: now,
           },
         ]);
-        await this.support.audit.record(tx, {
-          actorId: c.principal.id,
-          action: 'protective_order.violation',
-          targetType: 'protective_order',
-          targetId: order.id,
-          ip: c.ip,
-          outcome: 'success',
-          details: { incidentId: incident.id },
-          at: now,
-        });
+        await this.support.audited(
+          tx,
+          c.principal,
+          c.ip,
+          'protective_order.violation',
+          { type: 'protective_order', id: order.id },
+          now,
+          { incidentId: incident.id },
+        );
       }
       return loadOrderView(tx, order.id, now);
     });
@@ -502,15 +499,14 @@ export class RevokeProtectiveOrderHandler implements ICommandHandler<
           occurredAt: now,
         },
       ]);
-      await this.support.audit.record(tx, {
-        actorId: c.principal.id,
-        action: 'protective_order.revoke',
-        targetType: 'protective_order',
-        targetId: order.id,
-        ip: c.ip,
-        outcome: 'success',
-        at: now,
-      });
+      await this.support.audited(
+        tx,
+        c.principal,
+        c.ip,
+        'protective_order.revoke',
+        { type: 'protective_order', id: order.id },
+        now,
+      );
       return loadOrderView(tx, order.id, now);
     });
   }

@@ -118,16 +118,15 @@ export class IssueWarningHandler implements ICommandHandler<IssueWarningCommand,
           occurredAt: now,
         },
       ]);
-      await this.support.audit.record(tx, {
-        actorId: principal.id,
-        action: 'warning.issue',
-        targetType: 'warning',
-        targetId: id,
+      await this.support.audited(
+        tx,
+        principal,
         ip,
-        outcome: 'success',
-        details: { incidentId: incident.id },
-        at: now,
-      });
+        'warning.issue',
+        { type: 'warning', id: id },
+        now,
+        { incidentId: incident.id },
+      );
       return {
         id,
         incidentId: incident.id,
@@ -249,16 +248,15 @@ export class RecordArrestHandler implements ICommandHandler<RecordArrestCommand,
           occurredAt: now,
         },
       ]);
-      await this.support.audit.record(tx, {
-        actorId: principal.id,
-        action: 'arrest.record',
-        targetType: 'arrest',
-        targetId: id,
+      await this.support.audited(
+        tx,
+        principal,
         ip,
-        outcome: 'success',
-        details: { incidentId: incident.id },
-        at: now,
-      });
+        'arrest.record',
+        { type: 'arrest', id: id },
+        now,
+        { incidentId: incident.id },
+      );
       return {
         id,
         incidentId: incident.id,
@@ -366,15 +364,14 @@ export class RecordSpecialRequirementsHandler implements ICommandHandler<
           occurredAt: now,
         },
       ]);
-      await this.support.audit.record(tx, {
-        actorId: principal.id,
-        action: 'special_requirements.record',
-        targetType: 'special_requirements',
-        targetId: id,
+      await this.support.audited(
+        tx,
+        principal,
         ip,
-        outcome: 'success',
-        at: now,
-      });
+        'special_requirements.record',
+        { type: 'special_requirements', id: id },
+        now,
+      );
       return {
         id,
         districtId,

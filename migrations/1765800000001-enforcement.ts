@@ -44,6 +44,9 @@ export class Enforcement1765800000001 implements MigrationInterface {
     await q.query(
       `CREATE INDEX protective_orders_offender ON protective_orders (offender_person_id)`,
     );
+    // The call desk looks orders up by the protected victim and by the incident's place.
+    await q.query(`CREATE INDEX protective_orders_victim ON protective_orders (victim_person_id)`);
+    await q.query(`CREATE INDEX protective_orders_incident ON protective_orders (incident_id)`);
 
     await q.query(`
       CREATE TABLE order_violations (
@@ -148,6 +151,7 @@ export class Enforcement1765800000001 implements MigrationInterface {
       `CREATE INDEX check_ins_due ON check_ins (district_id, due_at) WHERE status = 'due'`,
     );
     await q.query(`CREATE INDEX check_ins_subject ON check_ins (subject_id)`);
+    await q.query(`CREATE INDEX check_ins_person ON check_ins (person_id)`);
 
     await q.query(`
       CREATE TABLE safe_contacts (

@@ -13,8 +13,6 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
-  IsObject,
 } from 'class-validator';
 import { KZ_BOUNDS } from '@app/kz';
 import { BackdatableDto } from '../../../common/backdatable.dto';

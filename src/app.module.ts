@@ -13,6 +13,7 @@ import { Runtime } from './config/runtime';
 import { CoreModule } from './core/core.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { IdentityModule } from './modules/identity/identity.module';
+import { IncidentsModule } from './modules/incidents/incidents.module';
 import { DispatchModule } from './modules/dispatch/dispatch.module';
 import { DispatchLiveModule } from './modules/dispatch/live/live.module';
 import { DeadlinesModule } from './modules/deadlines/deadlines.module';
@@ -77,6 +78,7 @@ export class AppModule {
         ReferenceModule,
         PolicyModule,
         PeopleModule,
+        IncidentsModule,
         DispatchModule,
         DispatchLiveModule,
         IntakeModule,

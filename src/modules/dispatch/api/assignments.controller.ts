@@ -9,7 +9,7 @@ import {
   UpdateAssignmentStatusCommand,
 } from '../application/commands/assignments/assignment.commands';
 import { AssignmentStatusRequestDto, CancelAssignmentRequestDto } from './dispatch.dto';
-import { uuidParam } from './incidents.controller';
+import { idParam } from '../../../common/id-pipe';
 import { ApiEndpoint } from '../../../common/openapi';
 import { AssignmentResponseDto, CancelAssignmentResponseDto } from './dispatch.response.dto';
 
@@ -29,7 +29,7 @@ export class AssignmentsController {
     errors: [404, [409, 'INVALID_TRANSITION or IDEMPOTENCY_KEY_REUSED'], 422],
   })
   status(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam) id: string,
     @Body() body: AssignmentStatusRequestDto,
     @CurrentUser() user: Principal,
   ): Promise<AssignmentView> {
@@ -47,7 +47,7 @@ export class AssignmentsController {
     errors: [404, 409],
   })
   cancel(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam) id: string,
     @Body() body: CancelAssignmentRequestDto,
     @CurrentUser() user: Principal,
   ): Promise<{ cancelled: AssignmentView; replacement?: AssignmentView }> {

@@ -13,12 +13,9 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
-  IsObject,
 } from 'class-validator';
 import { KZ_BOUNDS } from '@app/kz';
-import { RiskAnswersDto } from '../../triage/api/risk-answers.dto';
-import { type Disposition, DISPOSITIONS } from '../domain/assignment';
+import { BackdatableDto } from '../../../common/backdatable.dto';
 
 export class CreateUnitRequestDto {
   @ApiProperty({ example: 'AST-YESIL-07' })
@@ -77,19 +74,6 @@ export class QueueQueryDto {
   limit?: number;
 }
 
-/** Crew steps dated in the past: further back than the policy allows, they need a reason. */
-export class BackdatableDto {
-  @ApiPropertyOptional({
-    maxLength: 300,
-    description: 'required when `at` is further back than the policy allows',
-  })
-  @IsOptional()
-  @IsString()
-  @MinLength(3)
-  @MaxLength(300)
-  backdateReason?: string;
-}
-
 export class AssignRequestDto extends BackdatableDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
@@ -126,24 +110,4 @@ export class CancelAssignmentRequestDto {
   @IsOptional()
   @IsUUID()
   reassignTo?: string;
-}
-
-export class AssignDistrictRequestDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  districtId!: string;
-}
-
-export class CloseIncidentRequestDto {
-  @ApiProperty({ enum: DISPOSITIONS })
-  @IsIn(DISPOSITIONS)
-  disposition!: Disposition;
-}
-
-export class RiskAssessmentRequestDto {
-  @ApiProperty({ type: RiskAnswersDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RiskAnswersDto)
-  answers!: RiskAnswersDto;
 }

@@ -16,7 +16,7 @@ import {
   UnitStatusRequestDto,
   UnitsQueryDto,
 } from './dispatch.dto';
-import { uuidParam } from './incidents.controller';
+import { idParam } from '../../../common/id-pipe';
 import { ApiEndpoint } from '../../../common/openapi';
 import { UnitLocationResponseDto, UnitResponseDto } from './dispatch.response.dto';
 
@@ -61,7 +61,7 @@ export class UnitsController {
     errors: [404],
   })
   location(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam) id: string,
     @Body() body: UnitLocationRequestDto,
     @CurrentUser() user: Principal,
   ): Promise<UnitView & { applied: boolean }> {
@@ -79,7 +79,7 @@ export class UnitsController {
     errors: [404, 409],
   })
   status(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam) id: string,
     @Body() body: UnitStatusRequestDto,
     @CurrentUser() user: Principal,
   ): Promise<UnitView> {

@@ -22,19 +22,4 @@ export function assertTransition(from: AssignmentStatus, to: AssignmentStatus): 
   }
 }
 
-/** The fixed list of ways an incident can end. */
-export const DISPOSITIONS = [
-  'order_issued',
-  'arrest',
-  'warning',
-  'administrative_case',
-  'criminal_case',
-  'no_offence_found',
-  'victim_not_found',
-  'referred_to_crisis_centre',
-  'false_call',
-  'duplicate',
-] as const;
-export type Disposition = (typeof DISPOSITIONS)[number];
-
 export const UNIT_STREAM = 'unit';

@@ -11,7 +11,7 @@ import { Clock } from '@app/kz';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../../../common/roles';
 import { RUNTIME, type Runtime } from '../../../config/runtime';
-import { INCIDENT_STREAM } from '../domain/incident';
+import { INCIDENT_STREAM } from '../../incidents/domain/incident';
 
 /** The crews' stream type (as the unit commands append it). */
 const UNIT_STREAM_TYPE = 'unit';

@@ -16,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsTimestamp } from '../../../common/validators';
-import { BackdatableDto } from '../../dispatch/api/dispatch.dto';
+import { BackdatableDto } from '../../../common/backdatable.dto';
 import {
   CHECK_IN_OUTCOMES,
   SAFE_CONTACT_CHANNELS,

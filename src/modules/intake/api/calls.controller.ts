@@ -7,7 +7,7 @@ import { CurrentUser, Roles } from '../../../common/auth.decorators';
 import type { Principal } from '../../../common/roles';
 import { PersonalData } from '../../../common/personal-data';
 import { AccessLog, logScopedRead } from '../../audit/application/access-log';
-import { uuidParam } from '../../dispatch/api/incidents.controller';
+import { idParam } from '../../../common/id-pipe';
 import {
   FlagCodedCommand,
   type FlagCodedResult,
@@ -59,7 +59,7 @@ export class CallsController {
     errors: [404],
   })
   flagCoded(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam) id: string,
     @CurrentUser() user: Principal,
   ): Promise<FlagCodedResult> {
     return this.commands.execute(new FlagCodedCommand(user, id));
@@ -74,7 +74,7 @@ export class CallsController {
     errors: [404],
   })
   async get(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam) id: string,
     @CurrentUser() user: Principal,
     @Req() req: FastifyRequest,
   ): Promise<CallView> {

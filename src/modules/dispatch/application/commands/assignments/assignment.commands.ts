@@ -1,5 +1,4 @@
 import { type Principal } from '../../../../../common/roles';
-import { type Disposition } from '../../../domain/assignment';
 
 export class AssignUnitCommand {
   constructor(
@@ -28,14 +27,6 @@ export class CancelAssignmentCommand {
     readonly assignmentId: string,
     readonly reason: string,
     readonly reassignTo?: string,
-  ) {}
-}
-
-export class CloseIncidentCommand {
-  constructor(
-    readonly principal: Principal,
-    readonly incidentId: string,
-    readonly disposition: Disposition,
   ) {}
 }
 

@@ -7,8 +7,8 @@ import { DomainError } from '../../../../../common/domain-error';
 import {
   ReassessIncidentCommand,
   type ReassessResult,
-} from '../../../../dispatch/application/commands/reassess-incident/reassess-incident.command';
-import { INCIDENT_STREAM } from '../../../../dispatch/domain/incident';
+} from '../../../../incidents/application/commands/reassess-incident/reassess-incident.command';
+import { INCIDENT_STREAM } from '../../../../incidents/domain/incident';
 import { DeadlineScheduler } from '../../../../deadlines/application/deadline-scheduler';
 import { FlagCodedCommand, type FlagCodedResult } from './flag-coded.command';
 

@@ -13,3 +13,18 @@ export interface IncidentTriage {
 }
 
 export const INCIDENT_STREAM = 'incident';
+
+/** The fixed list of ways an incident can end. */
+export const DISPOSITIONS = [
+  'order_issued',
+  'arrest',
+  'warning',
+  'administrative_case',
+  'criminal_case',
+  'no_offence_found',
+  'victim_not_found',
+  'referred_to_crisis_centre',
+  'false_call',
+  'duplicate',
+] as const;
+export type Disposition = (typeof DISPOSITIONS)[number];

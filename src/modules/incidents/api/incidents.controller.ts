@@ -5,15 +5,12 @@ import { Clock } from '@app/kz';
 import type { FastifyRequest } from 'fastify';
 import { CurrentUser, Roles } from '../../../common/auth.decorators';
 import { idParam } from '../../../common/id-pipe';
-import { AssignDistrictCommand } from '../application/commands/assign-district/assign-district.command';
 import type { Principal } from '../../../common/roles';
 import { PersonalData } from '../../../common/personal-data';
+import { ApiEndpoint } from '../../../common/openapi';
 import { AccessLog, logScopedRead } from '../../audit/application/access-log';
-import {
-  AssignUnitCommand,
-  type AssignmentView,
-  CloseIncidentCommand,
-} from '../application/commands/assignments/assignment.commands';
+import { AssignDistrictCommand } from '../application/commands/assign-district/assign-district.command';
+import { CloseIncidentCommand } from '../application/commands/close-incident/close-incident.command';
 import {
   ReassessIncidentCommand,
   type ReassessResult,
@@ -23,28 +20,18 @@ import {
   type IncidentView,
 } from '../application/queries/get-incident/get-incident.query';
 import {
-  type Recommendation,
-  RecommendationsQuery,
-} from '../application/queries/recommendations/recommendations.query';
-import {
   AssignDistrictRequestDto,
-  AssignRequestDto,
   CloseIncidentRequestDto,
   RiskAssessmentRequestDto,
-} from './dispatch.dto';
-import { ApiEndpoint } from '../../../common/openapi';
+} from './incident.request.dto';
 import {
   AssignDistrictResponseDto,
-  AssignmentResponseDto,
   CloseIncidentResponseDto,
   IncidentResponseDto,
-  RecommendationResponseDto,
   RiskAssessmentResponseDto,
-} from './dispatch.response.dto';
+} from './incident.response.dto';
 
-/** The one id pipe (validates and lower-cases); kept under this name for the other controllers. */
-export const uuidParam = idParam;
-
+/** The incident record: read, re-score, route, close. Crews and assignments are dispatch's. */
 @ApiTags('incidents')
 @ApiBearerAuth()
 @Controller('incidents')
@@ -66,7 +53,7 @@ export class IncidentsController {
     errors: [404],
   })
   async get(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam) id: string,
     @CurrentUser() user: Principal,
     @Req() req: FastifyRequest,
   ): Promise<IncidentView> {
@@ -86,38 +73,6 @@ export class IncidentsController {
     });
   }
 
-  @Get(':id/recommendations')
-  @Roles('dispatcher', 'supervisor')
-  @ApiEndpoint({
-    summary: 'Crews to send, nearest first; ineligible ones with the reason',
-    ok: { type: RecommendationResponseDto, isArray: true },
-    errors: [404],
-  })
-  recommendations(
-    @Param('id', uuidParam) id: string,
-    @CurrentUser() user: Principal,
-  ): Promise<Recommendation[]> {
-    return this.queries.execute(new RecommendationsQuery(user, id, this.clock.now()));
-  }
-
-  /** 201 {assignmentId}; 409 UNIT_NOT_AVAILABLE when the crew is taken (of racing dispatchers, one wins). */
-  @Post(':id/assignments')
-  @Roles('dispatcher', 'supervisor')
-  @ApiEndpoint({
-    summary: 'Send a crew to the incident',
-    ok: { status: 201, type: AssignmentResponseDto },
-    errors: [404, [409, 'UNIT_NOT_AVAILABLE, INCIDENT_CLOSED or IDEMPOTENCY_KEY_REUSED'], 422],
-  })
-  assign(
-    @Param('id', uuidParam) id: string,
-    @Body() body: AssignRequestDto,
-    @CurrentUser() user: Principal,
-  ): Promise<AssignmentView> {
-    return this.commands.execute(
-      new AssignUnitCommand(user, id, body.unitId, body.at, body.backdateReason),
-    );
-  }
-
   /** Routes an incident to one of the caller's districts (web reports that named none). */
   @Post(':id/district')
   @HttpCode(200)
@@ -128,7 +83,7 @@ export class IncidentsController {
     errors: [404, 409],
   })
   assignDistrict(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam) id: string,
     @Body() body: AssignDistrictRequestDto,
     @CurrentUser() user: Principal,
   ) {
@@ -144,7 +99,7 @@ export class IncidentsController {
     errors: [404, 409, 422],
   })
   close(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam) id: string,
     @Body() body: CloseIncidentRequestDto,
     @CurrentUser() user: Principal,
   ) {
@@ -161,7 +116,7 @@ export class IncidentsController {
     errors: [404, 409],
   })
   async assess(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam) id: string,
     @Body() body: RiskAssessmentRequestDto,
     @CurrentUser() user: Principal,
   ): Promise<ReassessResult> {

@@ -18,6 +18,11 @@ import {
 import { ALERT_KINDS } from '../domain/alert-kinds';
 
 export class ListAlertsQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'only the alerts about this record' })
+  @IsOptional()
+  @IsUUID()
+  subjectId?: string;
+
   @ApiPropertyOptional({ enum: ['open', 'acknowledged'] })
   @IsOptional()
   @IsIn(['open', 'acknowledged'])
@@ -61,7 +66,12 @@ export class AlertsController {
   })
   list(@Query() q: ListAlertsQueryDto, @CurrentUser() user: Principal): Promise<AlertView[]> {
     return this.queries.execute(
-      new ListAlertsQuery(user, { status: q.status, kind: q.kind, limit: q.limit ?? 100 }),
+      new ListAlertsQuery(user, {
+        status: q.status,
+        kind: q.kind,
+        subjectId: q.subjectId,
+        limit: q.limit ?? 100,
+      }),
     );
   }
 

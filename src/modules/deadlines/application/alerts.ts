@@ -54,7 +54,7 @@ const INBOX_WHERE = `($1 = 'prosecutor' OR $1 = ANY(a.audience))
 export class ListAlertsQuery {
   constructor(
     readonly principal: Principal,
-    readonly filter: { status?: string; kind?: string; limit: number },
+    readonly filter: { status?: string; kind?: string; subjectId?: string; limit: number },
   ) {}
 }
 

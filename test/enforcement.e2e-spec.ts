@@ -162,6 +162,29 @@ describe('enforcement under effective-dated law', () => {
       expect(rows[0].n).toBe(0);
     });
 
+    it('answers an order or warning without its people with 400 naming the field, never 500', async () => {
+      clock.set('2026-06-01T06:00:00.000Z');
+      const inc = await incident();
+      const { offender: _o, ...noOffender } = orderBody(inc, iin('800120'));
+      const { victim: _v, ...noVictim } = orderBody(inc, iin('800121'));
+      for (const [body, field] of [
+        [noOffender, 'offender'],
+        [noVictim, 'victim'],
+        [{ ...orderBody(inc, iin('800122')), victim: [] }, 'victim'],
+      ] as const) {
+        const res = await post('/protective-orders', body as Record<string, unknown>);
+        expect([res.status, res.body.details?.map((d: { field: string }) => d.field)]).toEqual([
+          400,
+          expect.arrayContaining([field]),
+        ]);
+      }
+      const warning = await post('/warnings', {
+        incidentId: inc,
+        issuedAt: clock.now().toISOString(),
+      });
+      expect([warning.status, warning.body.details?.[0]?.field]).toEqual([400, 'offender']);
+    });
+
     it('refuses serving before issuing, serving twice, and a second active order for the same pair', async () => {
       clock.set('2026-06-02T05:00:00.000Z');
       const offender = iin('800105');

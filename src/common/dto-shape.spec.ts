@@ -12,7 +12,7 @@ describe('request DTO shapes', () => {
     expect(AppModule).toBeDefined(); // loads every module, controller and DTO
     const storage = getMetadataStorage() as unknown as {
       validationMetadatas: Map<
-        Function,
+        { name: string },
         Array<{ propertyName: string; type: string; name?: string }>
       >;
     };

@@ -542,6 +542,97 @@ describe('enforcement under effective-dated law', () => {
       expect(reg.category).toBe('special_requirements');
     });
 
+    it('does not let an inspector probe or use a person known only to another district', async () => {
+      clock.set('2026-11-05T05:00:00.000Z');
+      const astanaOnly = iin('740404');
+      await post('/warnings', {
+        incidentId: await incident(),
+        offender: { iin: astanaOnly, fullName: 'Elsewhere Testov' },
+        issuedAt: clock.now().toISOString(),
+      });
+      const base = {
+        courtDecisionRef: 'ALA-2026-1',
+        startsAt: clock.now().toISOString(),
+        months: 3,
+        checkInsPerMonth: 1,
+        prohibitions: ['no contact'],
+      };
+      const known = await post(
+        '/special-requirements',
+        { ...base, offenderIin: astanaOnly },
+        almatyInspector,
+      );
+      const unknown = await post(
+        '/special-requirements',
+        { ...base, offenderIin: iin('740405') },
+        almatyInspector,
+      );
+      expect([known.status, known.body]).toEqual([400, unknown.body]);
+    });
+
+    it('gives a paper record entered late check-ins from now on, raising no alerts for the past', async () => {
+      clock.set('2026-11-10T05:00:00.000Z');
+      const offender = iin('730303');
+      await post('/warnings', {
+        incidentId: await incident(),
+        offender: { iin: offender, fullName: 'Paper Testov' },
+        issuedAt: clock.now().toISOString(),
+      });
+      const res = await post('/special-requirements', {
+        offenderIin: offender,
+        courtDecisionRef: 'AST-2026-PAPER',
+        startsAt: '2026-08-10T05:00:00.000Z',
+        backdateReason: 'paper record entered late',
+        months: 6,
+        checkInsPerMonth: 2,
+        prohibitions: ['no contact'],
+      });
+      expect(res.status).toBe(201);
+      expect(new Date(res.body.nextCheckDueAt).getTime()).toBeGreaterThan(clock.now().getTime());
+      const [past] = await app
+        .get(DataSource)
+        .query(`SELECT count(*)::int AS n FROM check_ins WHERE subject_id = $1 AND due_at <= $2`, [
+          res.body.id,
+          clock.now(),
+        ]);
+      expect(past.n).toBe(0);
+    });
+
+    it('refuses a check-in completed before its record existed', async () => {
+      clock.set('2026-11-12T05:00:00.000Z');
+      const order = await post('/protective-orders', orderBody(await incident(), iin('800130')));
+      await post(`/protective-orders/${order.body.id}/serve`, {
+        servedAt: clock.now().toISOString(),
+      });
+      const list = await http().get('/api/v1/check-ins').auth(inspector.token, { type: 'bearer' });
+      const check = (
+        list.body as Array<{ id: string; subject: { id: string; type: string } }>
+      ).find((c) => c.subject.id === order.body.id && c.subject.type === 'protective_order')!;
+      const early = await post(`/check-ins/${check.id}/complete`, {
+        at: '1950-01-01T00:00:00Z',
+        outcome: 'complied',
+        backdateReason: 'paper',
+      });
+      expect([early.status, early.body.code]).toEqual([422, 'BEFORE_RECORD']);
+    });
+
+    it('marks an arrest during an earlier, unfinished arrest as a repeat', async () => {
+      clock.set('2026-11-14T05:00:00.000Z');
+      const offender = iin('720202');
+      const inc = await incident();
+      const arrest = (startsAt: string) =>
+        post('/arrests', {
+          incidentId: inc,
+          offenderIin: offender,
+          courtDecisionRef: 'R',
+          days: 10,
+          startsAt,
+        });
+      expect((await arrest(clock.now().toISOString())).body.repeatOffender).toBe(false);
+      clock.advance(2 * 86_400_000);
+      expect((await arrest(clock.now().toISOString())).body.repeatOffender).toBe(true);
+    });
+
     it('completes a check-in once, in the inspector’s districts only', async () => {
       clock.set('2026-12-01T05:00:00.000Z');
       const order = await post('/protective-orders', orderBody(await incident(), iin('800112')));

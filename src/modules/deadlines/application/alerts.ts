@@ -120,6 +120,12 @@ export class AcknowledgeAlertHandler implements ICommandHandler<
         [row.id, now, c.principal.id],
       );
       await this.scheduler.cancel(tx, [row.id], 'acknowledged', now, ['alert_unacknowledged']);
+      // Its escalation (already raised to the supervisor) is answered by this acknowledgement too.
+      await tx.query(
+        `UPDATE alerts SET status = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3
+         WHERE subject_id = $1 AND kind = 'alert_unacknowledged' AND status = 'open'`,
+        [row.id, now, c.principal.id],
+      );
       await this.events.append(tx, { id: row.id, type: ALERT_STREAM }, [
         {
           type: 'AlertAcknowledged',

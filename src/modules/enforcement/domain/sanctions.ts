@@ -85,16 +85,16 @@ export function nextRiskReviewAt(rules: EnforcementRules, level: RiskReviewLevel
 }
 
 /**
- * A person counts as penalised ("repeat") for the rule set's window after a penalty was served:
- * `penaltiesEndedAt` are the ends of earlier penalties (an arrest's release, a fine's decision).
+ * A person counts as penalised ("repeat") from a penalty's start, while it runs, and for the rule
+ * set's window after it was served.
  */
 export function isRepeatOffence(
   rules: EnforcementRules,
-  penaltiesEndedAt: Date[],
+  penalties: Array<{ from: Date; to: Date }>,
   at: Date,
 ): boolean {
   const windowMs = rules.repeatOffenceWindowDays * DAY_MS;
-  return penaltiesEndedAt.some((end) => end <= at && at.getTime() - end.getTime() <= windowMs);
+  return penalties.some((p) => p.from <= at && at.getTime() - p.to.getTime() <= windowMs);
 }
 
 /**

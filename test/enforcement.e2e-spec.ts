@@ -503,6 +503,19 @@ describe('enforcement under effective-dated law', () => {
       });
     });
 
+    it('refuses an arrest of a 17-year-old under the rule set', async () => {
+      clock.set('2026-10-02T05:00:00.000Z');
+      const minor = iin('090101', 5); // 17 on 2 October 2026
+      const res = await post('/arrests', {
+        incidentId: await incident(),
+        offenderIin: minor,
+        courtDecisionRef: 'AST-2026-MINOR',
+        days: 3,
+        startsAt: clock.now().toISOString(),
+      });
+      expect([res.status, res.body.code]).toEqual([422, 'OFFENDER_UNDER_MIN_AGE']);
+    });
+
     it('keeps special requirements within 3–12 months and 1–4 check-ins a month', async () => {
       clock.set('2026-11-30T05:00:00.000Z');
       const offender = iin('760404');

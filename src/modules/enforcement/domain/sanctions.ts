@@ -1,5 +1,5 @@
 import { DomainError } from '../../../common/domain-error';
-import { endOfTermInDays, endOfTermInMonths } from '@app/kz';
+import { ageOn, checkIin, endOfTermInDays, endOfTermInMonths, kzLocalDate } from '@app/kz';
 import { type EnforcementRules, type RiskReviewLevel } from './enforcement-rules';
 import { ruleRefusal } from './enforcement.errors';
 
@@ -9,8 +9,20 @@ const DAY_MS = 24 * HOUR_MS;
 /** Administrative arrest (from a court decision): counted in days (сутки) from its start. */
 export function planArrest(
   rules: EnforcementRules,
-  input: { days: number; startsAt: Date },
+  input: { days: number; startsAt: Date; offenderIin?: string },
 ): { releaseAt: Date } {
+  if (input.offenderIin) {
+    const iin = checkIin(input.offenderIin);
+    if (
+      iin.valid &&
+      ageOn(iin.birthDate, kzLocalDate(input.startsAt)) < rules.arrestMinOffenderAgeYears
+    )
+      throw ruleRefusal(
+        'OFFENDER_UNDER_MIN_AGE',
+        'offenderIin',
+        `Administrative arrest applies to persons aged ${rules.arrestMinOffenderAgeYears} or over`,
+      );
+  }
   if (!Number.isInteger(input.days) || input.days < 1)
     throw ruleRefusal('DURATION_INVALID', 'days', 'days must be a whole number ≥ 1');
   if (input.days > rules.arrestMaxDays)

@@ -175,7 +175,11 @@ export class RecordArrestHandler implements ICommandHandler<RecordArrestCommand,
       const incident = await this.support.incidentInScope(tx, input.incidentId, principal);
       const rules = await this.support.rulesAt(tx, input.startsAt);
       checkRecordDate(rules, 'startsAt', input.startsAt, now, input.backdateReason);
-      const plan = planArrest(rules, { days: input.days, startsAt: input.startsAt });
+      const plan = planArrest(rules, {
+        days: input.days,
+        startsAt: input.startsAt,
+        offenderIin: input.offenderIin,
+      });
       const offenderId = await this.support.linkPerson(
         incident.id,
         'offender',

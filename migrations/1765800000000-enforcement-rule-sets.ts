@@ -77,6 +77,13 @@ const COMMON = {
       'Administrative arrest for domestic offences up to 15 days (2020 amendments, seed 001; seed 003 says 10 — the seeds disagree)',
     confidence: 'L',
   },
+  'arrest.minOffenderAgeYears': {
+    value: 18,
+    unit: 'years',
+    citation:
+      'КоАП РК: administrative arrest is not applied to persons under 18 (secondary sources; article not checked here)',
+    confidence: 'M',
+  },
   'specialRequirements.minMonths': {
     value: 3,
     unit: 'months',

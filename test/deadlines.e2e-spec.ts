@@ -136,6 +136,17 @@ describe('deadlines and alerts', () => {
       .get(DataSource)
       .query(`SELECT count(*)::int AS n FROM alerts WHERE subject_id = $1`, [alert.id]);
     expect(row.n).toBe(0);
+    // An escalation already raised is answered by acknowledging the alert it escalated.
+    const o2 = await order();
+    clock.advance(24 * HOUR);
+    await fireAll();
+    const [late] = await alertsOf(inspector, o2.id);
+    clock.advance(300_000);
+    await fireAll();
+    const [escalation] = await alertsOf(supervisor, late.id);
+    expect(escalation).toMatchObject({ kind: 'alert_unacknowledged', status: 'open' });
+    await http().post(`/api/v1/alerts/${late.id}/ack`).auth(inspector.token, { type: 'bearer' });
+    expect((await alertsOf(supervisor, late.id))[0].status).toBe('acknowledged');
     const foreign = await http()
       .post(`/api/v1/alerts/${alert.id}/ack`)
       .auth(almatyInspector.token, { type: 'bearer' });

@@ -162,6 +162,29 @@ describe('enforcement under effective-dated law', () => {
       expect(rows[0].n).toBe(0);
     });
 
+    it('answers an order or warning without its people with 400 naming the field, never 500', async () => {
+      clock.set('2026-06-01T06:00:00.000Z');
+      const inc = await incident();
+      const { offender: _o, ...noOffender } = orderBody(inc, iin('800120'));
+      const { victim: _v, ...noVictim } = orderBody(inc, iin('800121'));
+      for (const [body, field] of [
+        [noOffender, 'offender'],
+        [noVictim, 'victim'],
+        [{ ...orderBody(inc, iin('800122')), victim: [] }, 'victim'],
+      ] as const) {
+        const res = await post('/protective-orders', body as Record<string, unknown>);
+        expect([res.status, res.body.details?.map((d: { field: string }) => d.field)]).toEqual([
+          400,
+          expect.arrayContaining([field]),
+        ]);
+      }
+      const warning = await post('/warnings', {
+        incidentId: inc,
+        issuedAt: clock.now().toISOString(),
+      });
+      expect([warning.status, warning.body.details?.[0]?.field]).toEqual([400, 'offender']);
+    });
+
     it('refuses serving before issuing, serving twice, and a second active order for the same pair', async () => {
       clock.set('2026-06-02T05:00:00.000Z');
       const offender = iin('800105');
@@ -480,6 +503,19 @@ describe('enforcement under effective-dated law', () => {
       });
     });
 
+    it('refuses an arrest of a 17-year-old under the rule set', async () => {
+      clock.set('2026-10-02T05:00:00.000Z');
+      const minor = iin('090101', 5); // 17 on 2 October 2026
+      const res = await post('/arrests', {
+        incidentId: await incident(),
+        offenderIin: minor,
+        courtDecisionRef: 'AST-2026-MINOR',
+        days: 3,
+        startsAt: clock.now().toISOString(),
+      });
+      expect([res.status, res.body.code]).toEqual([422, 'OFFENDER_UNDER_MIN_AGE']);
+    });
+
     it('keeps special requirements within 3–12 months and 1–4 check-ins a month', async () => {
       clock.set('2026-11-30T05:00:00.000Z');
       const offender = iin('760404');
@@ -517,6 +553,97 @@ describe('enforcement under effective-dated law', () => {
         .get(DataSource)
         .query(`SELECT category FROM preventive_registrations WHERE source_id = $1`, [ok.body.id]);
       expect(reg.category).toBe('special_requirements');
+    });
+
+    it('does not let an inspector probe or use a person known only to another district', async () => {
+      clock.set('2026-11-05T05:00:00.000Z');
+      const astanaOnly = iin('740404');
+      await post('/warnings', {
+        incidentId: await incident(),
+        offender: { iin: astanaOnly, fullName: 'Elsewhere Testov' },
+        issuedAt: clock.now().toISOString(),
+      });
+      const base = {
+        courtDecisionRef: 'ALA-2026-1',
+        startsAt: clock.now().toISOString(),
+        months: 3,
+        checkInsPerMonth: 1,
+        prohibitions: ['no contact'],
+      };
+      const known = await post(
+        '/special-requirements',
+        { ...base, offenderIin: astanaOnly },
+        almatyInspector,
+      );
+      const unknown = await post(
+        '/special-requirements',
+        { ...base, offenderIin: iin('740405') },
+        almatyInspector,
+      );
+      expect([known.status, known.body]).toEqual([400, unknown.body]);
+    });
+
+    it('gives a paper record entered late check-ins from now on, raising no alerts for the past', async () => {
+      clock.set('2026-11-10T05:00:00.000Z');
+      const offender = iin('730303');
+      await post('/warnings', {
+        incidentId: await incident(),
+        offender: { iin: offender, fullName: 'Paper Testov' },
+        issuedAt: clock.now().toISOString(),
+      });
+      const res = await post('/special-requirements', {
+        offenderIin: offender,
+        courtDecisionRef: 'AST-2026-PAPER',
+        startsAt: '2026-08-10T05:00:00.000Z',
+        backdateReason: 'paper record entered late',
+        months: 6,
+        checkInsPerMonth: 2,
+        prohibitions: ['no contact'],
+      });
+      expect(res.status).toBe(201);
+      expect(new Date(res.body.nextCheckDueAt).getTime()).toBeGreaterThan(clock.now().getTime());
+      const [past] = await app
+        .get(DataSource)
+        .query(`SELECT count(*)::int AS n FROM check_ins WHERE subject_id = $1 AND due_at <= $2`, [
+          res.body.id,
+          clock.now(),
+        ]);
+      expect(past.n).toBe(0);
+    });
+
+    it('refuses a check-in completed before its record existed', async () => {
+      clock.set('2026-11-12T05:00:00.000Z');
+      const order = await post('/protective-orders', orderBody(await incident(), iin('800130')));
+      await post(`/protective-orders/${order.body.id}/serve`, {
+        servedAt: clock.now().toISOString(),
+      });
+      const list = await http().get('/api/v1/check-ins').auth(inspector.token, { type: 'bearer' });
+      const check = (
+        list.body as Array<{ id: string; subject: { id: string; type: string } }>
+      ).find((c) => c.subject.id === order.body.id && c.subject.type === 'protective_order')!;
+      const early = await post(`/check-ins/${check.id}/complete`, {
+        at: '1950-01-01T00:00:00Z',
+        outcome: 'complied',
+        backdateReason: 'paper',
+      });
+      expect([early.status, early.body.code]).toEqual([422, 'BEFORE_RECORD']);
+    });
+
+    it('marks an arrest during an earlier, unfinished arrest as a repeat', async () => {
+      clock.set('2026-11-14T05:00:00.000Z');
+      const offender = iin('720202');
+      const inc = await incident();
+      const arrest = (startsAt: string) =>
+        post('/arrests', {
+          incidentId: inc,
+          offenderIin: offender,
+          courtDecisionRef: 'R',
+          days: 10,
+          startsAt,
+        });
+      expect((await arrest(clock.now().toISOString())).body.repeatOffender).toBe(false);
+      clock.advance(2 * 86_400_000);
+      expect((await arrest(clock.now().toISOString())).body.repeatOffender).toBe(true);
     });
 
     it('completes a check-in once, in the inspector’s districts only', async () => {

@@ -122,7 +122,7 @@ describe('POST /policies: a new version of the law from a date', () => {
     const unknown = await post({
       kind: 'astrology',
       version: '1',
-      validFrom: '2035-01-01T00:00:00Z',
+      validFrom: '2032-05-01T00:00:00Z',
       values,
     });
     expect([unknown.status, unknown.body.code]).toEqual([400, 'UNKNOWN_KIND']);
@@ -131,7 +131,7 @@ describe('POST /policies: a new version of the law from a date', () => {
         await post({
           kind: 'enforcement',
           version: '2035.1',
-          validFrom: '2035-01-01T00:00:00Z',
+          validFrom: '2032-05-01T00:00:00Z',
           values,
         })
       ).status,
@@ -139,24 +139,74 @@ describe('POST /policies: a new version of the law from a date', () => {
     const before = await post({
       kind: 'enforcement',
       version: '2034.1',
-      validFrom: '2034-01-01T00:00:00Z',
+      validFrom: '2032-03-01T00:00:00Z',
       values,
     });
     expect([before.status, before.body.code]).toEqual([422, 'VALID_FROM_NOT_AFTER_LATEST']);
     const taken = await post({
       kind: 'enforcement',
       version: '2035.1',
-      validFrom: '2036-01-01T00:00:00Z',
+      validFrom: '2032-08-01T00:00:00Z',
       values,
     });
     expect([taken.status, taken.body.code]).toEqual([409, 'VERSION_EXISTS']);
     expect(
       (
         await post(
-          { kind: 'enforcement', version: 'x', validFrom: '2037-01-01T00:00:00Z', values },
+          { kind: 'enforcement', version: 'x', validFrom: '2032-09-01T00:00:00Z', values },
           inspector,
         )
       ).status,
     ).toBe(403);
+  });
+
+  it('refuses values that would break live decisions, and a start date years away', async () => {
+    const attempt = (values: Record<string, unknown>, validFrom = '2032-12-01T00:00:00Z') =>
+      post({ kind: 'enforcement', version: `bad-${Math.random()}`, validFrom, values });
+    const cite = 'A test citation';
+    const cases: Array<[Record<string, unknown>, string, string]> = [
+      [
+        { 'arrest.maxDays': { value: 'abc', citation: cite } },
+        'values.arrest.maxDays',
+        'RULE_TYPE_CHANGED',
+      ],
+      [
+        { 'protectiveOrder.minOffenderAgeYears': { value: -5, citation: cite } },
+        'values.protectiveOrder.minOffenderAgeYears',
+        'RULE_VALUE_NEGATIVE',
+      ],
+      [
+        { 'arrest.maxDays': { value: 1e300, citation: cite } },
+        'values.arrest.maxDays',
+        'RULE_VALUE_NOT_INTEGER',
+      ],
+      [
+        { 'specialRequirements.minMonths': { value: 20, citation: cite } },
+        'values.specialRequirements.minMonths',
+        'RULE_RANGE_INVERTED',
+      ],
+      [{ 'alert.bogus': { value: 1, citation: cite } }, 'values.alert.bogus', 'UNKNOWN_RULE_KEY'],
+      [
+        { 'protectiveOrder.termStartsAt': { value: 'whenever you like', citation: cite } },
+        'values.protectiveOrder.termStartsAt',
+        'RULE_TYPE_CHANGED',
+      ],
+    ];
+    for (const [values, field, code] of cases) {
+      const res = await attempt(values);
+      expect([res.status, res.body.details?.[0]]).toEqual([
+        422,
+        expect.objectContaining({ field, code }),
+      ]);
+    }
+    const far = await attempt(
+      { 'arrest.maxDays': { value: 9, citation: cite } },
+      '2199-01-01T00:00:00Z',
+    );
+    expect([far.status, far.body.code]).toEqual([422, 'VALID_FROM_TOO_FAR']);
+    const [row] = await app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM rule_sets WHERE version LIKE 'bad-%'`);
+    expect(row.n).toBe(0);
   });
 });

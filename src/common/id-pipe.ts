@@ -12,10 +12,18 @@ export class IdPipe implements PipeTransform<unknown, string> {
 
   transform(value: unknown): string {
     if (typeof value !== 'string' || !UUID.test(value)) {
-      throw DomainError.validation(this.field, 'isUuid', `${this.field} must be a UUID`);
+      throw invalidId(this.field);
     }
     return value.toLowerCase();
   }
 }
 
 export const idParam = new IdPipe();
+
+/** 400 VALIDATION_FAILED naming the path parameter, like every other bad field. */
+export function invalidId(field: string): DomainError {
+  const message = `${field} must be a UUID`;
+  return new DomainError('VALIDATION_FAILED', 'validation', message, [
+    { field, code: 'isUuid', message },
+  ]);
+}

@@ -1,4 +1,5 @@
 import { type ArgumentMetadata, type ValidationError, ValidationPipe } from '@nestjs/common';
+import { invalidId } from './id-pipe';
 import { DomainError, type ErrorDetail } from './domain-error';
 import { assertInputShape, boundedField } from './input-limits';
 
@@ -41,7 +42,7 @@ function assertIdParams(value: unknown, name: string | undefined): void {
         : [];
   for (const [param, v] of params) {
     if (ID_PARAM.test(param) && !(typeof v === 'string' && UUID.test(v))) {
-      throw DomainError.validation(param, 'isUuid', `${param} must be a UUID`);
+      throw invalidId(param);
     }
   }
 }

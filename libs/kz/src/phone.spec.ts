@@ -29,4 +29,10 @@ describe('normalizePhone', () => {
   ])('refuses %s', (_label, raw) => {
     expect(normalizePhone(raw)).toBeNull();
   });
+
+  it('refuses letters, so an extension or a typo is not silently dropped', () => {
+    expect(normalizePhone('87012223344x')).toBeNull();
+    expect(normalizePhone('+7 701 222 3344 ext 12')).toBeNull();
+    expect(normalizePhone('+7 (701) 222-33-44')).toBe('+77012223344');
+  });
 });

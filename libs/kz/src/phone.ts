@@ -16,6 +16,9 @@ const min = minMetadata as unknown as MetadataJson;
  */
 export function normalizePhone(raw: string): string | null {
   const text = raw.trim();
+  // Digits and the usual separators only: libphonenumber would read "…44x" or "ext 12" as an
+  // extension and drop it, storing a number the person never gave.
+  if (!/^[+\d\s().-]{3,32}$/.test(text)) return null;
   const detailed = parsePhoneNumberFromString(text, 'KZ', max);
   if (detailed?.isValid()) return detailed.number;
   const plan = parsePhoneNumberFromString(text, 'KZ', min);

@@ -66,6 +66,7 @@ export class ListAlertsHandler implements IQueryHandler<ListAlertsQuery, AlertVi
     const rows = (await this.uow.manager().query(
       `SELECT a.* FROM alerts a WHERE ${INBOX_WHERE}
          AND ($3::text IS NULL OR a.status = $3) AND ($4::text IS NULL OR a.kind = $4)
+         AND ($6::uuid IS NULL OR a.subject_id = $6)
        ORDER BY a.fired_at DESC, a.id LIMIT $5`,
       [
         principal.role,
@@ -73,6 +74,7 @@ export class ListAlertsHandler implements IQueryHandler<ListAlertsQuery, AlertVi
         filter.status ?? null,
         filter.kind ?? null,
         filter.limit,
+        filter.subjectId ?? null,
       ],
     )) as AlertRow[];
     return rows.map(toView);
@@ -118,6 +120,12 @@ export class AcknowledgeAlertHandler implements ICommandHandler<
         [row.id, now, c.principal.id],
       );
       await this.scheduler.cancel(tx, [row.id], 'acknowledged', now, ['alert_unacknowledged']);
+      // Its escalation (already raised to the supervisor) is answered by this acknowledgement too.
+      await tx.query(
+        `UPDATE alerts SET status = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3
+         WHERE subject_id = $1 AND kind = 'alert_unacknowledged' AND status = 'open'`,
+        [row.id, now, c.principal.id],
+      );
       await this.events.append(tx, { id: row.id, type: ALERT_STREAM }, [
         {
           type: 'AlertAcknowledged',

@@ -3,8 +3,10 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsDefined,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -66,11 +68,15 @@ export class IssueProtectiveOrderRequestDto extends ProhibitionsDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() incidentId!: string;
 
   @ApiProperty({ type: NamedOffenderDto })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => NamedOffenderDto)
   offender!: NamedOffenderDto;
 
   @ApiProperty({ type: NamedVictimDto })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => NamedVictimDto)
   victim!: NamedVictimDto;
@@ -140,6 +146,8 @@ export class IssueWarningRequestDto extends BackdatableDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() incidentId!: string;
 
   @ApiProperty({ type: NamedOffenderDto })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => NamedOffenderDto)
   offender!: NamedOffenderDto;

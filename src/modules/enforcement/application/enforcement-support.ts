@@ -28,6 +28,17 @@ export interface ScopedIncident {
 
 export const ORDER_STREAM = 'protective_order';
 
+/**
+ * The rule behind a check-in's time, as GET /deadlines shows it. Special requirements' rhythm is
+ * the court's (checks a month); the rule set only bounds it.
+ */
+const CHECK_IN_RULE_KEY = {
+  protective_order: 'protectiveOrder.checkIntervalDays',
+  warning: 'warning.checkIntervalDays',
+  special_requirements: 'specialRequirements.maxCheckInsPerMonth',
+  risk_review: 'riskReview.intervalHours.extreme',
+} as const;
+
 /** What every enforcement command needs: the law in force, the incident in scope, the people. */
 @Injectable()
 export class EnforcementSupport implements OnModuleInit {
@@ -153,19 +164,28 @@ export class EnforcementSupport implements OnModuleInit {
   }
 
   /** The person with this IIN, if the service knows them. */
-  async personByIin(tx: EntityManager, iin: string): Promise<string | null> {
-    const [row] = (await tx.query(`SELECT id FROM persons WHERE iin = $1`, [iin])) as Array<{
-      id: string;
-    }>;
+  /**
+   * The person with this IIN if an incident of the caller's districts names them: a person known
+   * only elsewhere answers exactly as an unknown one, so the lookup cannot probe the country.
+   */
+  async personByIin(tx: EntityManager, iin: string, districtIds: string[]): Promise<string | null> {
+    const [row] = (await tx.query(
+      `SELECT p.id FROM persons p
+       WHERE p.iin = $1 AND EXISTS (
+         SELECT 1 FROM incident_persons ip JOIN incidents i ON i.id = ip.incident_id
+         WHERE ip.person_id = p.id AND i.district_id = ANY($2::uuid[]))`,
+      [iin, districtIds],
+    )) as Array<{ id: string }>;
     return row?.id ?? null;
   }
 
-  /** Ends of the person's earlier penalties (arrest releases), for the repeat-offence window. */
-  async penaltyEnds(tx: EntityManager, personId: string): Promise<Date[]> {
-    const rows = (await tx.query(`SELECT release_at FROM arrests WHERE offender_person_id = $1`, [
-      personId,
-    ])) as Array<{ release_at: Date }>;
-    return rows.map((r) => r.release_at);
+  /** The person's earlier penalties (arrests: from start to release), for the repeat window. */
+  async penalties(tx: EntityManager, personId: string): Promise<Array<{ from: Date; to: Date }>> {
+    const rows = (await tx.query(
+      `SELECT starts_at, release_at FROM arrests WHERE offender_person_id = $1`,
+      [personId],
+    )) as Array<{ starts_at: Date; release_at: Date }>;
+    return rows.map((r) => ({ from: r.starts_at, to: r.release_at }));
   }
 
   async scheduleCheckIns(
@@ -180,6 +200,9 @@ export class EnforcementSupport implements OnModuleInit {
       now: Date;
     },
   ): Promise<void> {
+    // A record entered late (paper) gets check-ins from now on: those whose time passed before it
+    // was entered would only raise "missed" alerts about a period nobody could act in.
+    c = { ...c, dueAt: c.dueAt.filter((d) => d > c.now) };
     if (c.dueAt.length === 0) return;
     const ids = c.dueAt.map(() => randomUUID());
     await tx.query(
@@ -208,7 +231,7 @@ export class EnforcementSupport implements OnModuleInit {
           districtId: c.districtId,
           dueAt: c.dueAt[i],
           ruleSetId: c.ruleSetId,
-          ruleKey: c.subjectType === 'risk_review' ? 'riskReview.intervalHours' : 'checkIn.rhythm',
+          ruleKey: CHECK_IN_RULE_KEY[c.subjectType],
         },
       ]),
       c.now,

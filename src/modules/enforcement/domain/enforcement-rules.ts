@@ -43,6 +43,9 @@ export class EnforcementRules {
   get warningCheckIntervalDays(): number {
     return this.ruleSet.number('warning.checkIntervalDays');
   }
+  get arrestMinOffenderAgeYears(): number {
+    return this.ruleSet.number('arrest.minOffenderAgeYears');
+  }
   get arrestMaxDays(): number {
     return this.ruleSet.number('arrest.maxDays');
   }

@@ -262,11 +262,14 @@ describe('check-ins, risk reviews, repeat offences, backdating', () => {
     expect(nextRiskReviewAt(rules2026, 'low', at).toISOString()).toBe('2026-06-30T00:00:00.000Z');
   });
 
-  it('marks a repeat offence within the window after a penalty and not after it', () => {
-    const ended = [new Date('2025-06-01T00:00:00Z')];
-    expect(isRepeatOffence(rules2026, ended, new Date('2026-05-31T00:00:00Z'))).toBe(true);
-    expect(isRepeatOffence(rules2026, ended, new Date('2026-06-02T00:00:00Z'))).toBe(false);
-    expect(isRepeatOffence(rules2026, ended, new Date('2025-05-01T00:00:00Z'))).toBe(false);
+  it('marks a repeat offence while a penalty runs and within the window after it, not after', () => {
+    const arrest = [
+      { from: new Date('2025-05-20T00:00:00Z'), to: new Date('2025-06-01T00:00:00Z') },
+    ];
+    expect(isRepeatOffence(rules2026, arrest, new Date('2025-05-25T00:00:00Z'))).toBe(true);
+    expect(isRepeatOffence(rules2026, arrest, new Date('2026-05-31T00:00:00Z'))).toBe(true);
+    expect(isRepeatOffence(rules2026, arrest, new Date('2026-06-02T00:00:00Z'))).toBe(false);
+    expect(isRepeatOffence(rules2026, arrest, new Date('2025-05-01T00:00:00Z'))).toBe(false);
   });
 
   it('needs a reason for a record dated back beyond the rule set, and refuses the future', () => {

@@ -1,3 +1,4 @@
+import { DomainError } from '../../../common/domain-error';
 import { ageOn, checkIin, endOfTermInDays, kzLocalDate } from '@app/kz';
 import { type EnforcementRules } from './enforcement-rules';
 import { invalidTransition, ruleRefusal } from './enforcement.errors';
@@ -30,7 +31,7 @@ export function planOrderIssue(
 ): OrderPlan {
   const iin = checkIin(input.offenderIin);
   if (!iin.valid)
-    throw ruleRefusal('IIN_INVALID', 'offender.iin', 'offender.iin is not a valid IIN');
+    throw DomainError.validation('offender.iin', 'IIN_INVALID', 'offender.iin is not a valid IIN');
   const age = ageOn(iin.birthDate, kzLocalDate(input.issuedAt));
   if (age < rules.orderMinOffenderAgeYears)
     throw ruleRefusal(

@@ -1,5 +1,5 @@
 import { DomainError } from '../../../common/domain-error';
-import { endOfTermInDays, endOfTermInMonths } from '@app/kz';
+import { ageOn, checkIin, endOfTermInDays, endOfTermInMonths, kzLocalDate } from '@app/kz';
 import { type EnforcementRules, type RiskReviewLevel } from './enforcement-rules';
 import { ruleRefusal } from './enforcement.errors';
 
@@ -9,8 +9,20 @@ const DAY_MS = 24 * HOUR_MS;
 /** Administrative arrest (from a court decision): counted in days (сутки) from its start. */
 export function planArrest(
   rules: EnforcementRules,
-  input: { days: number; startsAt: Date },
+  input: { days: number; startsAt: Date; offenderIin?: string },
 ): { releaseAt: Date } {
+  if (input.offenderIin) {
+    const iin = checkIin(input.offenderIin);
+    if (
+      iin.valid &&
+      ageOn(iin.birthDate, kzLocalDate(input.startsAt)) < rules.arrestMinOffenderAgeYears
+    )
+      throw ruleRefusal(
+        'OFFENDER_UNDER_MIN_AGE',
+        'offenderIin',
+        `Administrative arrest applies to persons aged ${rules.arrestMinOffenderAgeYears} or over`,
+      );
+  }
   if (!Number.isInteger(input.days) || input.days < 1)
     throw ruleRefusal('DURATION_INVALID', 'days', 'days must be a whole number ≥ 1');
   if (input.days > rules.arrestMaxDays)
@@ -85,16 +97,16 @@ export function nextRiskReviewAt(rules: EnforcementRules, level: RiskReviewLevel
 }
 
 /**
- * A person counts as penalised ("repeat") for the rule set's window after a penalty was served:
- * `penaltiesEndedAt` are the ends of earlier penalties (an arrest's release, a fine's decision).
+ * A person counts as penalised ("repeat") from a penalty's start, while it runs, and for the rule
+ * set's window after it was served.
  */
 export function isRepeatOffence(
   rules: EnforcementRules,
-  penaltiesEndedAt: Date[],
+  penalties: Array<{ from: Date; to: Date }>,
   at: Date,
 ): boolean {
   const windowMs = rules.repeatOffenceWindowDays * DAY_MS;
-  return penaltiesEndedAt.some((end) => end <= at && at.getTime() - end.getTime() <= windowMs);
+  return penalties.some((p) => p.from <= at && at.getTime() - p.to.getTime() <= windowMs);
 }
 
 /**

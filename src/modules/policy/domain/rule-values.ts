@@ -63,3 +63,72 @@ export function parseRuleValues(input: Record<string, unknown>): Record<string, 
     );
   return out;
 }
+
+/** How far ahead a new version may start: a typo in the year would otherwise freeze the kind. */
+export const MAX_VALID_FROM_AHEAD_DAYS = 730;
+
+/**
+ * A new version may change values, not their nature: every key must exist in the version it
+ * replaces (new keys come with the code that reads them), keep its type, stay a whole number if
+ * it was one, never go negative, and keep every `…min…`/`…max…` pair of the same name in order.
+ * Rule sets drive live decisions (a coded call's deadline, a minor's protection): a bad value
+ * would refuse calls or stop alerts, so it is refused here instead.
+ */
+export function checkAgainstPrevious(
+  given: Record<string, RuleValue>,
+  previous: Readonly<Record<string, RuleValue>>,
+): void {
+  const details: ErrorDetail[] = [];
+  const bad = (key: string, code: string, message: string) => {
+    if (details.length < 10) details.push({ field: `values.${key}`, code, message });
+  };
+  for (const [key, next] of Object.entries(given)) {
+    const before = previous[key];
+    if (!before) {
+      bad(key, 'UNKNOWN_RULE_KEY', `values.${key} is not a value of this kind`);
+      continue;
+    }
+    if (typeof next.value !== typeof before.value) {
+      bad(key, 'RULE_TYPE_CHANGED', `values.${key}.value must be a ${typeof before.value}`);
+      continue;
+    }
+    if (typeof next.value === 'number' && typeof before.value === 'number') {
+      if (next.value < 0)
+        bad(key, 'RULE_VALUE_NEGATIVE', `values.${key}.value must not be negative`);
+      if (Number.isInteger(before.value) && !Number.isSafeInteger(next.value))
+        bad(key, 'RULE_VALUE_NOT_INTEGER', `values.${key}.value must be a whole number`);
+    }
+    if (
+      typeof next.value === 'string' &&
+      typeof before.value === 'string' &&
+      /^[a-z_]+$/.test(before.value) &&
+      !/^[a-z_]+$/.test(next.value)
+    )
+      bad(
+        key,
+        'RULE_TYPE_CHANGED',
+        `values.${key}.value must be a lower-case word like the one it replaces`,
+      );
+  }
+  const merged = { ...previous, ...given };
+  for (const [key, entry] of Object.entries(merged)) {
+    if (!/min/i.test(key)) continue;
+    const pair = key.replace(/min/, 'max').replace(/Min/, 'Max');
+    const max = merged[pair];
+    if (
+      pair !== key &&
+      max &&
+      typeof entry.value === 'number' &&
+      typeof max.value === 'number' &&
+      entry.value > max.value
+    )
+      bad(key, 'RULE_RANGE_INVERTED', `values.${key} is above values.${pair}`);
+  }
+  if (details.length > 0)
+    throw new DomainError(
+      'RULE_VALUES_REFUSED',
+      'rule',
+      `Refused: ${[...new Set(details.map((d) => d.field))].join(', ')}`,
+      details,
+    );
+}

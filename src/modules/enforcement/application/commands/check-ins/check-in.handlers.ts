@@ -5,7 +5,7 @@ import { rowsOf, UnitOfWork } from '@app/persistence';
 import { type EntityManager } from 'typeorm';
 import { assertInScope, OutOfScopeError } from '../../../../../common/district-scope';
 import { DomainError } from '../../../../../common/domain-error';
-import { invalidTransition } from '../../../domain/enforcement.errors';
+import { invalidTransition, ruleRefusal } from '../../../domain/enforcement.errors';
 import { checkRecordDate } from '../../../domain/sanctions';
 import { EnforcementSupport } from '../../enforcement-support';
 import {
@@ -67,6 +67,20 @@ export class CompleteCheckInHandler implements ICommandHandler<
         throw invalidTransition(`A check-in that is ${row.status} cannot be completed`);
       const rules = await this.support.rulesById(tx, row.rule_set_id);
       checkRecordDate(rules, 'at', c.at, now, c.backdateReason);
+      // A check-in is done while its record exists: not before the order, warning or requirement.
+      const [record] = (await tx.query(
+        `SELECT COALESCE(
+           (SELECT issued_at FROM protective_orders WHERE id = $1),
+           (SELECT issued_at FROM warnings WHERE id = $1),
+           (SELECT starts_at FROM special_requirements WHERE id = $1)) AS started_at`,
+        [row.subject_id],
+      )) as Array<{ started_at: Date | null }>;
+      if (record?.started_at && c.at < record.started_at)
+        throw ruleRefusal(
+          'BEFORE_RECORD',
+          'at',
+          'at is before the record this check-in belongs to',
+        );
       const [updated] = await rowsOf<CheckInRow>(
         tx,
         `UPDATE check_ins SET status = 'completed', completed_at = $2, outcome = $3, notes = $4, completed_by = $5

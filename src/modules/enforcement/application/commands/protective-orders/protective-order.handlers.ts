@@ -201,7 +201,7 @@ export class IssueProtectiveOrderHandler implements ICommandHandler<
         const id = randomUUID();
         const repeat = isRepeatOffence(
           rules,
-          await this.support.penaltyEnds(tx, offenderId),
+          await this.support.penalties(tx, offenderId),
           input.issuedAt,
         );
         await tx.query(

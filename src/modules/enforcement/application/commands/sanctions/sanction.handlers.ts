@@ -63,7 +63,7 @@ export class IssueWarningHandler implements ICommandHandler<IssueWarningCommand,
       const plan = planWarning(rules, input.issuedAt);
       const repeat = isRepeatOffence(
         rules,
-        await this.support.penaltyEnds(tx, offenderId),
+        await this.support.penalties(tx, offenderId),
         input.issuedAt,
       );
       const id = randomUUID();
@@ -135,24 +135,28 @@ export class IssueWarningHandler implements ICommandHandler<IssueWarningCommand,
         validUntil: plan.validUntil.toISOString(),
         repeatOffender: repeat,
         ruleSet: refOf(rules),
-        nextCheckDueAt: first(dueAt),
+        nextCheckDueAt: first(dueAt.filter((d) => d > now)),
       };
     });
   }
 }
 
-/** The offender named by IIN must already be a person of that incident or known to the service. */
+/**
+ * The offender named by IIN must be a person of an incident in the caller's districts; one known
+ * only elsewhere answers like an unknown one.
+ */
 async function offenderByIin(
   support: EnforcementSupport,
   tx: EntityManager,
   iin: string,
+  districtIds: string[],
 ): Promise<string> {
-  const id = await support.personByIin(tx, iin);
+  const id = await support.personByIin(tx, iin, districtIds);
   if (!id)
     throw DomainError.validation(
       'offenderIin',
       'PERSON_UNKNOWN',
-      'No person with that IIN is recorded',
+      'No person with that IIN is recorded in your districts',
     );
   return id;
 }
@@ -171,7 +175,11 @@ export class RecordArrestHandler implements ICommandHandler<RecordArrestCommand,
       const incident = await this.support.incidentInScope(tx, input.incidentId, principal);
       const rules = await this.support.rulesAt(tx, input.startsAt);
       checkRecordDate(rules, 'startsAt', input.startsAt, now, input.backdateReason);
-      const plan = planArrest(rules, { days: input.days, startsAt: input.startsAt });
+      const plan = planArrest(rules, {
+        days: input.days,
+        startsAt: input.startsAt,
+        offenderIin: input.offenderIin,
+      });
       const offenderId = await this.support.linkPerson(
         incident.id,
         'offender',
@@ -181,7 +189,7 @@ export class RecordArrestHandler implements ICommandHandler<RecordArrestCommand,
       );
       const repeat = isRepeatOffence(
         rules,
-        await this.support.penaltyEnds(tx, offenderId),
+        await this.support.penalties(tx, offenderId),
         input.startsAt,
       );
       const id = randomUUID();
@@ -226,7 +234,8 @@ export class RecordArrestHandler implements ICommandHandler<RecordArrestCommand,
             districtId: incident.districtId,
             dueAt: plan.releaseAt,
             ruleSetId: rules.ruleSet.id,
-            ruleKey: 'arrest.maxDays',
+            // The release time is the court's decision (days from the start), not a rule value.
+            ruleKey: 'courtDecision.days',
           },
         ],
         now,
@@ -306,7 +315,12 @@ export class RecordSpecialRequirementsHandler implements ICommandHandler<
       const rules = await this.support.rulesAt(tx, input.startsAt);
       checkRecordDate(rules, 'startsAt', input.startsAt, now, input.backdateReason);
       const plan = planSpecialRequirements(rules, input);
-      const offenderId = await offenderByIin(this.support, tx, input.offenderIin);
+      const offenderId = await offenderByIin(
+        this.support,
+        tx,
+        input.offenderIin,
+        principal.districtIds,
+      );
       const id = randomUUID();
       await tx.query(
         `INSERT INTO special_requirements (id, district_id, offender_person_id, rule_set_id, court_decision_ref,
@@ -381,7 +395,7 @@ export class RecordSpecialRequirementsHandler implements ICommandHandler<
         checkInsPerMonth: input.checkInsPerMonth,
         prohibitions: input.prohibitions,
         ruleSet: refOf(rules),
-        nextCheckDueAt: first(dueAt),
+        nextCheckDueAt: first(dueAt.filter((d) => d > now)),
       };
     });
   }

@@ -7,7 +7,11 @@ import { DomainError } from '../../../../../common/domain-error';
 import { AuditLog } from '../../../../audit/application/audit-log';
 import { type RuleValue } from '../../../domain/rule-set';
 import { ReferenceCache } from '../../reference-cache';
-import { parseRuleValues } from '../../../domain/rule-values';
+import {
+  checkAgainstPrevious,
+  MAX_VALID_FROM_AHEAD_DAYS,
+  parseRuleValues,
+} from '../../../domain/rule-values';
 import { CreateRuleSetVersionCommand } from './create-rule-set-version.command';
 
 export interface RuleSetVersionView {
@@ -48,6 +52,19 @@ export class CreateRuleSetVersionHandler implements ICommandHandler<
           message: 'validFrom must not be in the past',
         },
       ]);
+    if (c.validFrom.getTime() > now.getTime() + MAX_VALID_FROM_AHEAD_DAYS * 86_400_000)
+      throw new DomainError(
+        'VALID_FROM_TOO_FAR',
+        'rule',
+        `validFrom must be within ${MAX_VALID_FROM_AHEAD_DAYS} days`,
+        [
+          {
+            field: 'validFrom',
+            code: 'VALID_FROM_TOO_FAR',
+            message: `validFrom must be within ${MAX_VALID_FROM_AHEAD_DAYS} days`,
+          },
+        ],
+      );
     try {
       const created = await this.uow.run(async (tx) => {
         // One writer per kind at a time, so two admins cannot both append "the latest" version.
@@ -76,6 +93,7 @@ export class CreateRuleSetVersionHandler implements ICommandHandler<
               },
             ],
           );
+        checkAgainstPrevious(given, latest.values);
         const carriedOver = Object.keys(latest.values).filter((k) => !(k in given));
         const values = { ...latest.values, ...given };
         const id = randomUUID();

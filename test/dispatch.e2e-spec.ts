@@ -144,7 +144,7 @@ describe('dispatch: queue, crews, recommendations, assignment and the status tim
       const p1 = await call(district, { coded: true });
       expect([p1, p2fresh, p2aged, p3, p4].map((c) => c.priority)).toEqual([1, 2, 2, 3, 4]);
       const res = await http()
-        .get(`/api/v1/dispatch/queue?districtId=${district}`)
+        .get(`/api/v1/dispatch/queue?districtId=${district}&limit=1000`)
         .set(...bearer(dispatcher));
       expect(res.status).toBe(200);
       const mine = new Set([p1, p2fresh, p2aged, p3, p4].map((c) => c.incidentId));

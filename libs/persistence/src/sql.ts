@@ -20,3 +20,26 @@ export async function rowsOf<T>(
   }
   return result as T[];
 }
+
+interface PgClientLike {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * A statement prepared once per connection under `name` (PostgreSQL then reuses its plan): for
+ * hot statements whose planning costs more than their execution. Inside a transaction it runs on
+ * the transaction's connection; elsewhere it falls back to an ordinary query. The name must be
+ * unique to the text: bump it when the text changes.
+ */
+export async function preparedQuery<T>(
+  db: EntityManager,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<T[]> {
+  const client = (db.queryRunner as unknown as { databaseConnection?: PgClientLike } | undefined)
+    ?.databaseConnection;
+  if (!client || typeof client.query !== 'function' || !db.queryRunner?.isTransactionActive)
+    return (await db.query(text, values)) as T[];
+  return (await client.query({ name, text, values })).rows as T[];
+}

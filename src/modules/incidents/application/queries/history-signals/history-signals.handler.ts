@@ -1,5 +1,5 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@app/persistence';
+import { preparedQuery, UnitOfWork } from '@app/persistence';
 import { RuleSetRepository } from '../../../../policy/application/rule-set.repository';
 import { type HistorySignals } from '../../../../triage/domain/risk-assessment';
 import { HistorySignalsQuery } from './history-signals.query';
@@ -24,7 +24,10 @@ export class HistorySignalsHandler implements IQueryHandler<HistorySignalsQuery,
     const windowDays = (await this.ruleSets.activeAt(db, 'triage', q.before)).number(
       'historyWindow.priorIncidents',
     );
-    const [row] = (await db.query(
+    // Planning this statement costs about four times its execution: prepared once per connection.
+    const [row] = (await preparedQuery(
+      db,
+      'history_signals_v1',
       `WITH given AS (
          SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[]) AS g(role, iin, phone, name_norm)
        ), named AS (

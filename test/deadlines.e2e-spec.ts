@@ -411,6 +411,7 @@ describe('deadlines and alerts', () => {
       });
     const dispatcherStream = await open(dispatcher.token);
     const supervisorStream = await open(supervisor.token);
+    const inspectorStream = await open(inspector.token);
     try {
       const c = await http()
         .post('/api/v1/calls')
@@ -429,9 +430,20 @@ describe('deadlines and alerts', () => {
       while (!supervisorStream.seen.text.includes(alert.id) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 20));
       expect(supervisorStream.seen.text).toContain(alert.id);
+      // The inspector's console is open too, but a dispatch alert is not addressed to her.
+      expect(inspectorStream.seen.text).not.toContain(alert.id);
+      // Her own alert (an order not served in time) reaches her console live.
+      const o = await order();
+      clock.advance(24 * HOUR);
+      await fireAll();
+      const [own] = await alertsOf(inspector, o.id);
+      while (!inspectorStream.seen.text.includes(own.id) && Date.now() < deadline + 5000)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(inspectorStream.seen.text).toContain(own.id);
     } finally {
       dispatcherStream.close();
       supervisorStream.close();
+      inspectorStream.close();
     }
   });
 

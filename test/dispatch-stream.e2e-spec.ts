@@ -222,9 +222,10 @@ describe('GET /dispatch/stream: live queue and crew changes on every instance', 
     const none = await request(appB.getHttpServer()).get('/api/v1/dispatch/stream');
     expect(none.status).toBe(401);
     expect(none.body.code).toBe('UNAUTHENTICATED');
+    const prosecutor = await userWithToken(appA, 'prosecutor', ['AST-YESIL']);
     const wrongRole = await request(appB.getHttpServer())
       .get('/api/v1/dispatch/stream')
-      .auth(inspector.token, { type: 'bearer' });
+      .auth(prosecutor.token, { type: 'bearer' });
     expect(wrongRole.status).toBe(403);
     expect(wrongRole.body.code).toBe('FORBIDDEN');
   });

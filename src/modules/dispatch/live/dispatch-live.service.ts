@@ -42,7 +42,12 @@ export interface LiveSubscriber {
 export const DISPATCH_LIVE_OPTIONS = Symbol('DISPATCH_LIVE_OPTIONS');
 
 /** Who may watch the stream; kept in step with the controller's @Roles. */
-export const STREAM_ROLES: ReadonlyArray<Principal['role']> = ['dispatcher', 'supervisor'];
+// Inspectors watch it too: their alerts (orders not served, check-ins due) are pushed live.
+export const STREAM_ROLES: ReadonlyArray<Principal['role']> = [
+  'dispatcher',
+  'supervisor',
+  'inspector',
+];
 
 export interface DispatchLiveOptions {
   heartbeatMs: number;

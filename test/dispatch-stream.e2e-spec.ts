@@ -179,7 +179,7 @@ describe('GET /dispatch/stream: live queue and crew changes on every instance', 
   let dispatcher: User;
   let almatyDispatcher: User;
   let supervisor: User;
-  let inspector: User;
+  let prosecutor: User;
   const streams: SseClient[] = [];
   let seq = 0;
 
@@ -210,7 +210,7 @@ describe('GET /dispatch/stream: live queue and crew changes on every instance', 
     dispatcher = await userWithToken(appA, 'dispatcher', ['AST-YESIL']);
     almatyDispatcher = await userWithToken(appA, 'dispatcher', ['ALA-ALMALY']);
     supervisor = await userWithToken(appA, 'supervisor', ['AST-YESIL']);
-    inspector = await userWithToken(appA, 'inspector', ['AST-YESIL']);
+    prosecutor = await userWithToken(appA, 'prosecutor', ['AST-YESIL']);
   });
   afterAll(async () => {
     for (const s of streams) s.close();
@@ -222,7 +222,6 @@ describe('GET /dispatch/stream: live queue and crew changes on every instance', 
     const none = await request(appB.getHttpServer()).get('/api/v1/dispatch/stream');
     expect(none.status).toBe(401);
     expect(none.body.code).toBe('UNAUTHENTICATED');
-    const prosecutor = await userWithToken(appA, 'prosecutor', ['AST-YESIL']);
     const wrongRole = await request(appB.getHttpServer())
       .get('/api/v1/dispatch/stream')
       .auth(prosecutor.token, { type: 'bearer' });

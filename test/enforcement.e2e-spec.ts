@@ -100,6 +100,21 @@ describe('enforcement under effective-dated law', () => {
       expect(served.body.ruleSet.version).toBe('2020.1');
     });
 
+    it('accepts an order issued in the same second as its call, as consoles send whole seconds', async () => {
+      clock.set('2026-03-20T05:00:00.456Z');
+      const inc = await incident();
+      const res = await post(
+        '/protective-orders',
+        orderBody(inc, iin('800125'), { issuedAt: '2026-03-20T05:00:00Z' }),
+      );
+      expect([res.status, res.body.code]).toEqual([201, undefined]);
+      const early = await post(
+        '/protective-orders',
+        orderBody(await incident(), iin('800126'), { issuedAt: '2026-03-20T04:50:00Z' }),
+      );
+      expect([early.status, early.body.code]).toEqual([400, 'BEFORE_INCIDENT']);
+    });
+
     it('runs the term from delivery, in local calendar days across the month end', async () => {
       clock.set('2026-03-31T10:00:00.000Z'); // 15:00 local on 31 March
       const order = await post('/protective-orders', orderBody(await incident(), iin('800103')));

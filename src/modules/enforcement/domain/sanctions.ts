@@ -130,3 +130,17 @@ export function checkRecordDate(
       `${field} is more than ${rules.backdateWithoutReasonSeconds} s in the past; give a backdateReason`,
     );
 }
+
+/**
+ * A record cannot predate its incident; consoles and paper send whole seconds and their clocks
+ * drift, so a minute's tolerance (as for dates in the future) keeps a same-second order valid.
+ */
+export function assertNotBeforeIncident(
+  field: string,
+  at: Date,
+  incidentReceivedAt: Date,
+  clockSkewMs = 60_000,
+): void {
+  if (at.getTime() < incidentReceivedAt.getTime() - clockSkewMs)
+    throw DomainError.validation(field, 'BEFORE_INCIDENT', `${field} is before the incident`);
+}

@@ -15,7 +15,12 @@ import {
   planOrderIssue,
   serveOrder,
 } from '../../../domain/protective-order';
-import { checkInSchedule, checkRecordDate, isRepeatOffence } from '../../../domain/sanctions';
+import {
+  assertNotBeforeIncident,
+  checkInSchedule,
+  checkRecordDate,
+  isRepeatOffence,
+} from '../../../domain/sanctions';
 import { offset } from '../../../../deadlines/application/deadline-scheduler';
 import { EnforcementSupport, ORDER_STREAM } from '../../enforcement-support';
 import {
@@ -143,12 +148,7 @@ export class IssueProtectiveOrderHandler implements ICommandHandler<
         // The law in force on the day the order was issued decides it, whenever it is entered.
         const rules = await this.support.rulesAt(tx, input.issuedAt);
         checkRecordDate(rules, 'issuedAt', input.issuedAt, now, input.backdateReason);
-        if (input.issuedAt < incident.receivedAt)
-          throw DomainError.validation(
-            'issuedAt',
-            'BEFORE_INCIDENT',
-            'issuedAt is before the incident',
-          );
+        assertNotBeforeIncident('issuedAt', input.issuedAt, incident.receivedAt);
         const plan = planOrderIssue(rules, {
           issuedAt: input.issuedAt,
           offenderIin: input.offender.iin,

@@ -6,6 +6,7 @@ import { type EntityManager } from 'typeorm';
 import { DomainError } from '../../../../../common/domain-error';
 import { type EnforcementRules } from '../../../domain/enforcement-rules';
 import {
+  assertNotBeforeIncident,
   checkInSchedule,
   checkRecordDate,
   isRepeatOffence,
@@ -47,12 +48,7 @@ export class IssueWarningHandler implements ICommandHandler<IssueWarningCommand,
       const incident = await this.support.incidentInScope(tx, input.incidentId, principal);
       const rules = await this.support.rulesAt(tx, input.issuedAt);
       checkRecordDate(rules, 'issuedAt', input.issuedAt, now, input.backdateReason);
-      if (input.issuedAt < incident.receivedAt)
-        throw DomainError.validation(
-          'issuedAt',
-          'BEFORE_INCIDENT',
-          'issuedAt is before the incident',
-        );
+      assertNotBeforeIncident('issuedAt', input.issuedAt, incident.receivedAt);
       const offenderId = await this.support.linkPerson(
         incident.id,
         'offender',

@@ -100,6 +100,38 @@ export class EnforcementSupport implements OnModuleInit {
     );
   }
 
+  /**
+   * A change to a record: its event on the record's stream (ids and decisions, no personal data)
+   * and the audit row (who, what, from where), in the caller's transaction. The audit target is
+   * the stream's record unless another is named (a check-in completed on its order's stream).
+   */
+  async record(
+    tx: EntityManager,
+    change: {
+      stream: { id: string; type: string };
+      event: { type: string; payload: Record<string, unknown> };
+      actor: Principal;
+      ip: string;
+      action: string;
+      target?: { type: string; id: string };
+      details?: Record<string, unknown>;
+    },
+    at: Date,
+  ): Promise<void> {
+    await this.events.append(tx, change.stream, [
+      { ...change.event, actorId: change.actor.id, occurredAt: at },
+    ]);
+    await this.audited(
+      tx,
+      change.actor,
+      change.ip,
+      change.action,
+      change.target ?? change.stream,
+      at,
+      change.details,
+    );
+  }
+
   /** The audit row of a successful write: who, what, which record, from where (never the data). */
   async audited(
     tx: EntityManager,

@@ -89,11 +89,11 @@ export class CompleteCheckInHandler implements ICommandHandler<
       );
       await this.support.deadlines.cancel(tx, [row.id], 'completed', now);
       if (row.subject_type === 'risk_review') await this.nextRiskReview(tx, row, c.at, now);
-      await this.support.events.append(
+      await this.support.record(
         tx,
-        { id: row.subject_id, type: streamTypeOf(row.subject_type) },
-        [
-          {
+        {
+          stream: { id: row.subject_id, type: streamTypeOf(row.subject_type) },
+          event: {
             type: 'CheckInCompleted',
             payload: {
               checkInId: row.id,
@@ -101,17 +101,12 @@ export class CompleteCheckInHandler implements ICommandHandler<
               at: c.at.toISOString(),
               outcome: c.outcome,
             },
-            actorId: c.principal.id,
-            occurredAt: now,
           },
-        ],
-      );
-      await this.support.audited(
-        tx,
-        c.principal,
-        c.ip,
-        'check_in.complete',
-        { type: 'check_in', id: row.id },
+          actor: c.principal,
+          ip: c.ip,
+          action: 'check_in.complete',
+          target: { type: 'check_in', id: row.id },
+        },
         now,
       );
       return toCheckInView(updated, now);
@@ -203,28 +198,26 @@ export class RecordSafeContactHandler implements ICommandHandler<
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [id, c.personId, c.channel, value, c.consentAt, c.principal.id, now],
       );
-      await this.support.events.append(tx, { id: c.personId, type: 'person' }, [
-        // The contact itself is personal data: the event names only the channel.
-        {
-          type: 'SafeContactRecorded',
-          payload: {
-            safeContactId: id,
-            personId: c.personId,
-            channel: c.channel,
-            consentAt: c.consentAt.toISOString(),
-          },
-          actorId: c.principal.id,
-          occurredAt: now,
-        },
-      ]);
-      await this.support.audited(
+      // The contact itself is personal data: the event names only the channel.
+      await this.support.record(
         tx,
-        c.principal,
-        c.ip,
-        'person.safe_contact',
-        { type: 'person', id: c.personId },
+        {
+          stream: { id: c.personId, type: 'person' },
+          event: {
+            type: 'SafeContactRecorded',
+            payload: {
+              safeContactId: id,
+              personId: c.personId,
+              channel: c.channel,
+              consentAt: c.consentAt.toISOString(),
+            },
+          },
+          actor: c.principal,
+          ip: c.ip,
+          action: 'person.safe_contact',
+          details: { channel: c.channel },
+        },
         now,
-        { channel: c.channel },
       );
       return { id, personId: c.personId, channel: c.channel, consentAt: c.consentAt.toISOString() };
     });

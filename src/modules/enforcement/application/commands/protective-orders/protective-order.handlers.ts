@@ -279,33 +279,31 @@ export class IssueProtectiveOrderHandler implements ICommandHandler<
             now,
           );
         }
-        await this.support.events.append(tx, { id, type: ORDER_STREAM }, [
-          {
-            type: 'ProtectiveOrderIssued',
-            payload: {
-              orderId: id,
-              incidentId: incident.id,
-              districtId: incident.districtId,
-              offenderPersonId: offenderId,
-              victimPersonId: victimId,
-              ruleSetId: rules.ruleSet.id,
-              termDays: plan.termDays,
-              issuedAt: input.issuedAt.toISOString(),
-              backdated: Boolean(input.backdateReason),
-              repeatOffender: repeat,
-            },
-            actorId: principal.id,
-            occurredAt: now,
-          },
-        ]);
-        await this.support.audited(
+        await this.support.record(
           tx,
-          principal,
-          ip,
-          'protective_order.issue',
-          { type: 'protective_order', id: id },
+          {
+            stream: { id, type: ORDER_STREAM },
+            event: {
+              type: 'ProtectiveOrderIssued',
+              payload: {
+                orderId: id,
+                incidentId: incident.id,
+                districtId: incident.districtId,
+                offenderPersonId: offenderId,
+                victimPersonId: victimId,
+                ruleSetId: rules.ruleSet.id,
+                termDays: plan.termDays,
+                issuedAt: input.issuedAt.toISOString(),
+                backdated: Boolean(input.backdateReason),
+                repeatOffender: repeat,
+              },
+            },
+            actor: principal,
+            ip: ip,
+            action: 'protective_order.issue',
+            details: { incidentId: incident.id, ruleSetId: rules.ruleSet.id },
+          },
           now,
-          { incidentId: incident.id, ruleSetId: rules.ruleSet.id },
         );
         return loadOrderView(tx, id, now);
       });
@@ -373,25 +371,23 @@ export class ServeProtectiveOrderHandler implements ICommandHandler<
         from: order.issued_at,
         until: served.expiresAt,
       });
-      await this.support.events.append(tx, { id: order.id, type: ORDER_STREAM }, [
-        {
-          type: 'ProtectiveOrderServed',
-          payload: {
-            orderId: order.id,
-            servedAt: served.servedAt.toISOString(),
-            expiresAt: served.expiresAt.toISOString(),
-            backdated: Boolean(c.backdateReason),
-          },
-          actorId: c.principal.id,
-          occurredAt: now,
-        },
-      ]);
-      await this.support.audited(
+      await this.support.record(
         tx,
-        c.principal,
-        c.ip,
-        'protective_order.serve',
-        { type: 'protective_order', id: order.id },
+        {
+          stream: { id: order.id, type: ORDER_STREAM },
+          event: {
+            type: 'ProtectiveOrderServed',
+            payload: {
+              orderId: order.id,
+              servedAt: served.servedAt.toISOString(),
+              expiresAt: served.expiresAt.toISOString(),
+              backdated: Boolean(c.backdateReason),
+            },
+          },
+          actor: c.principal,
+          ip: c.ip,
+          action: 'protective_order.serve',
+        },
         now,
       );
       return loadOrderView(tx, order.id, now);
@@ -438,27 +434,25 @@ export class RecordOrderViolationHandler implements ICommandHandler<
         ],
       )) as Array<{ id: string }>;
       if (inserted.length > 0) {
-        await this.support.events.append(tx, { id: order.id, type: ORDER_STREAM }, [
-          {
-            type: 'ProtectiveOrderViolated',
-            payload: {
-              orderId: order.id,
-              incidentId: incident.id,
-              caseArticle: rules.violationArticle,
-              ruleSetId: rules.ruleSet.id,
-            },
-            actorId: c.principal.id,
-            occurredAt: now,
-          },
-        ]);
-        await this.support.audited(
+        await this.support.record(
           tx,
-          c.principal,
-          c.ip,
-          'protective_order.violation',
-          { type: 'protective_order', id: order.id },
+          {
+            stream: { id: order.id, type: ORDER_STREAM },
+            event: {
+              type: 'ProtectiveOrderViolated',
+              payload: {
+                orderId: order.id,
+                incidentId: incident.id,
+                caseArticle: rules.violationArticle,
+                ruleSetId: rules.ruleSet.id,
+              },
+            },
+            actor: c.principal,
+            ip: c.ip,
+            action: 'protective_order.violation',
+            details: { incidentId: incident.id },
+          },
           now,
-          { incidentId: incident.id },
         );
       }
       return loadOrderView(tx, order.id, now);
@@ -490,21 +484,16 @@ export class RevokeProtectiveOrderHandler implements ICommandHandler<
       await this.support.cancelCheckIns(tx, order.id, now);
       await this.support.deadlines.cancel(tx, [order.id], 'revoked', now);
       await this.support.endRegistration(tx, order.id, now, 'order revoked');
-      await this.support.events.append(tx, { id: order.id, type: ORDER_STREAM }, [
-        // The reason is free text and may name people: it stays in the row, not in the event.
-        {
-          type: 'ProtectiveOrderRevoked',
-          payload: { orderId: order.id },
-          actorId: c.principal.id,
-          occurredAt: now,
-        },
-      ]);
-      await this.support.audited(
+      // The reason is free text and may name people: it stays in the row, not in the event.
+      await this.support.record(
         tx,
-        c.principal,
-        c.ip,
-        'protective_order.revoke',
-        { type: 'protective_order', id: order.id },
+        {
+          stream: { id: order.id, type: ORDER_STREAM },
+          event: { type: 'ProtectiveOrderRevoked', payload: { orderId: order.id } },
+          actor: c.principal,
+          ip: c.ip,
+          action: 'protective_order.revoke',
+        },
         now,
       );
       return loadOrderView(tx, order.id, now);

@@ -99,29 +99,27 @@ export class IssueWarningHandler implements ICommandHandler<IssueWarningCommand,
         from: input.issuedAt,
         until: plan.validUntil,
       });
-      await this.support.events.append(tx, { id, type: 'warning' }, [
-        {
-          type: 'OfficialWarningIssued',
-          payload: {
-            warningId: id,
-            incidentId: incident.id,
-            offenderPersonId: offenderId,
-            ruleSetId: rules.ruleSet.id,
-            issuedAt: input.issuedAt.toISOString(),
-            repeatOffender: repeat,
-          },
-          actorId: principal.id,
-          occurredAt: now,
-        },
-      ]);
-      await this.support.audited(
+      await this.support.record(
         tx,
-        principal,
-        ip,
-        'warning.issue',
-        { type: 'warning', id: id },
+        {
+          stream: { id, type: 'warning' },
+          event: {
+            type: 'OfficialWarningIssued',
+            payload: {
+              warningId: id,
+              incidentId: incident.id,
+              offenderPersonId: offenderId,
+              ruleSetId: rules.ruleSet.id,
+              issuedAt: input.issuedAt.toISOString(),
+              repeatOffender: repeat,
+            },
+          },
+          actor: principal,
+          ip: ip,
+          action: 'warning.issue',
+          details: { incidentId: incident.id },
+        },
         now,
-        { incidentId: incident.id },
       );
       return {
         id,
@@ -236,31 +234,29 @@ export class RecordArrestHandler implements ICommandHandler<RecordArrestCommand,
         ],
         now,
       );
-      await this.support.events.append(tx, { id, type: 'arrest' }, [
-        {
-          type: 'AdministrativeArrestRecorded',
-          payload: {
-            arrestId: id,
-            incidentId: incident.id,
-            offenderPersonId: offenderId,
-            ruleSetId: rules.ruleSet.id,
-            days: input.days,
-            startsAt: input.startsAt.toISOString(),
-            releaseAt: plan.releaseAt.toISOString(),
-            repeatOffender: repeat,
-          },
-          actorId: principal.id,
-          occurredAt: now,
-        },
-      ]);
-      await this.support.audited(
+      await this.support.record(
         tx,
-        principal,
-        ip,
-        'arrest.record',
-        { type: 'arrest', id: id },
+        {
+          stream: { id, type: 'arrest' },
+          event: {
+            type: 'AdministrativeArrestRecorded',
+            payload: {
+              arrestId: id,
+              incidentId: incident.id,
+              offenderPersonId: offenderId,
+              ruleSetId: rules.ruleSet.id,
+              days: input.days,
+              startsAt: input.startsAt.toISOString(),
+              releaseAt: plan.releaseAt.toISOString(),
+              repeatOffender: repeat,
+            },
+          },
+          actor: principal,
+          ip: ip,
+          action: 'arrest.record',
+          details: { incidentId: incident.id },
+        },
         now,
-        { incidentId: incident.id },
       );
       return {
         id,
@@ -357,29 +353,27 @@ export class RecordSpecialRequirementsHandler implements ICommandHandler<
         from: input.startsAt,
         until: plan.endsAt,
       });
-      await this.support.events.append(tx, { id, type: 'special_requirements' }, [
-        {
-          type: 'SpecialRequirementsRecorded',
-          payload: {
-            specialRequirementsId: id,
-            offenderPersonId: offenderId,
-            districtId,
-            ruleSetId: rules.ruleSet.id,
-            startsAt: input.startsAt.toISOString(),
-            endsAt: plan.endsAt.toISOString(),
-            months: input.months,
-            checkInsPerMonth: input.checkInsPerMonth,
-          },
-          actorId: principal.id,
-          occurredAt: now,
-        },
-      ]);
-      await this.support.audited(
+      await this.support.record(
         tx,
-        principal,
-        ip,
-        'special_requirements.record',
-        { type: 'special_requirements', id: id },
+        {
+          stream: { id, type: 'special_requirements' },
+          event: {
+            type: 'SpecialRequirementsRecorded',
+            payload: {
+              specialRequirementsId: id,
+              offenderPersonId: offenderId,
+              districtId,
+              ruleSetId: rules.ruleSet.id,
+              startsAt: input.startsAt.toISOString(),
+              endsAt: plan.endsAt.toISOString(),
+              months: input.months,
+              checkInsPerMonth: input.checkInsPerMonth,
+            },
+          },
+          actor: principal,
+          ip: ip,
+          action: 'special_requirements.record',
+        },
         now,
       );
       return {

@@ -18,6 +18,7 @@ import { DispatchModule } from './modules/dispatch/dispatch.module';
 import { DispatchLiveModule } from './modules/dispatch/live/live.module';
 import { DeadlinesModule } from './modules/deadlines/deadlines.module';
 import { EnforcementModule } from './modules/enforcement/enforcement.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { IntakeModule } from './modules/intake/intake.module';
 import { OperationsModule } from './modules/operations/operations.module';
 import { PeopleModule } from './modules/people/people.module';
@@ -84,6 +85,7 @@ export class AppModule {
         IntakeModule,
         DeadlinesModule,
         EnforcementModule,
+        NotificationsModule,
         OperationsModule,
       ],
       providers: [

@@ -9,6 +9,7 @@ import { createRootLogger } from './common/logger';
 import { environmentOrExit } from './config/app-config';
 import { resolveRuntime } from './config/resolve-runtime';
 import { DeadlineRunner } from './modules/deadlines/application/deadline-runner';
+import { NotificationWorker } from './modules/notifications/application/notification-worker';
 import { UserRepository } from './modules/identity/application/ports/user.repository';
 import { seedDemo } from './seed/demo-seed';
 
@@ -80,8 +81,12 @@ async function main(): Promise<void> {
     }
   }
 
-  // The embedded demo is one process: deadlines fire here too. Production runs src/worker.ts.
-  if (runtime.embedded) app.get(DeadlineRunner).start();
+  // The embedded demo is one process: deadlines fire and notifications go out here too.
+  // Production runs src/worker.ts.
+  if (runtime.embedded) {
+    app.get(DeadlineRunner).start();
+    await app.get(NotificationWorker).start();
+  }
 
   await app.listen({ port: env.PORT, host: '0.0.0.0' });
   logger.info(

@@ -10,6 +10,7 @@ import { environmentOrExit } from './config/app-config';
 import { resolveRuntime } from './config/resolve-runtime';
 import { DeadlineRunner } from './modules/deadlines/application/deadline-runner';
 import { UserRepository } from './modules/identity/application/ports/user.repository';
+import { IntegrityService } from './modules/audit/integrity/integrity.service';
 import { seedDemo } from './seed/demo-seed';
 
 async function main(): Promise<void> {
@@ -81,7 +82,12 @@ async function main(): Promise<void> {
   }
 
   // The embedded demo is one process: deadlines fire here too. Production runs src/worker.ts.
-  if (runtime.embedded) app.get(DeadlineRunner).start();
+  // Signed checkpoints of the stream heads: the embedded demo writes them too (once per cluster
+  // per interval, whichever process gets the lock).
+  if (runtime.embedded) {
+    app.get(DeadlineRunner).start();
+    app.get(IntegrityService).startCheckpoints();
+  }
 
   await app.listen({ port: env.PORT, host: '0.0.0.0' });
   logger.info(

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { detachEmbeddedPostgresSignalHandlers } from '@app/persistence';
 import { AppModule } from './app.module';
 import { DeadlineRunner } from './modules/deadlines/application/deadline-runner';
+import { IntegrityService } from './modules/audit/integrity/integrity.service';
 import { createRootLogger, PinoNestLogger } from './common/logger';
 import { environmentOrExit } from './config/app-config';
 import { resolveRuntime } from './config/resolve-runtime';
@@ -32,13 +33,16 @@ async function worker(): Promise<void> {
   );
   // Any number of workers may run: each batch claims its rows with FOR UPDATE SKIP LOCKED.
   context.get(DeadlineRunner).start();
-  logger.info('worker ready: firing deadlines');
+  // Any number of workers may run: an advisory lock elects one checkpoint writer per interval.
+  context.get(IntegrityService).startCheckpoints();
+  logger.info('worker ready: firing deadlines, writing checkpoints');
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'worker shutting down');
-      void context
-        .get(DeadlineRunner)
-        .stop()
+      void Promise.all([
+        context.get(DeadlineRunner).stop(),
+        context.get(IntegrityService).stopCheckpoints(),
+      ])
         .then(() => context.close())
         .then(
           () => process.exit(0),

@@ -124,9 +124,42 @@ export class EnvironmentSchema {
   @Min(1)
   @Max(100)
   SSE_MAX_STREAMS_PER_USER: number = 5;
+
+  /**
+   * The owner role's URL, used only to run migrations; DATABASE_URL may then be a role that may
+   * only INSERT and SELECT on the event store (deploy/roles.sql). Unset: DATABASE_URL migrates.
+   */
+  @IsOptional()
+  @IsString()
+  DATABASE_MIGRATION_URL?: string;
+
+  /** Ed25519 private key (PKCS#8 PEM) that signs checkpoints; unset: generated once into DATA_DIR. */
+  @IsOptional()
+  @IsString()
+  CHECKPOINT_SIGNING_KEY?: string;
+
+  /** Where signed checkpoints are written, as new files only; default DATA_DIR/checkpoints. */
+  @IsOptional()
+  @IsString()
+  CHECKPOINT_DIR?: string;
+
+  /** How often a checkpoint of every stream head is signed and written (once per cluster). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  CHECKPOINT_INTERVAL_SECONDS: number = 60;
 }
 
-const SECRET_NAMES = new Set(['JWT_SECRET', 'QAMQOR_HMAC_SECRET', 'DEMO_PASSWORD', 'DATABASE_URL']);
+const SECRET_NAMES = new Set([
+  'JWT_SECRET',
+  'QAMQOR_HMAC_SECRET',
+  'DEMO_PASSWORD',
+  'DATABASE_URL',
+  'DATABASE_MIGRATION_URL',
+  'CHECKPOINT_SIGNING_KEY',
+]);
 
 export class ConfigurationError extends Error {}
 
@@ -157,6 +190,19 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentSc
       throw new ConfigurationError(
         'Configuration error: DATABASE_URL must start with postgres:// or postgresql://',
       );
+    }
+    if (env.DATABASE_MIGRATION_URL !== undefined) {
+      let migrationUrl: URL | null = null;
+      try {
+        migrationUrl = new URL(env.DATABASE_MIGRATION_URL);
+      } catch {
+        migrationUrl = null;
+      }
+      if (!migrationUrl || !/^postgres(ql)?:$/.test(migrationUrl.protocol)) {
+        throw new ConfigurationError(
+          'Configuration error: DATABASE_MIGRATION_URL must be a postgres:// or postgresql:// URL',
+        );
+      }
     }
     if (!env.JWT_SECRET) {
       throw new ConfigurationError(

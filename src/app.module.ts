@@ -55,7 +55,8 @@ export async function runMigrationsAsOwner(
   const owner = await new DataSource({
     ...dataSourceOptions(runtime),
     url,
-    extra: { max: 1, connectionTimeoutMillis: 5_000, application_name: 'qorgau-migrate' },
+    // Two: one holds the advisory lock while the other runs the migrations.
+    extra: { max: 2, connectionTimeoutMillis: 5_000, application_name: 'qorgau-migrate' },
   } as DataSourceOptions).initialize();
   try {
     await runMigrationsLocked(owner, log);

@@ -192,13 +192,10 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentSc
       );
     }
     if (env.DATABASE_MIGRATION_URL !== undefined) {
-      let migrationUrl: URL | null = null;
-      try {
-        migrationUrl = new URL(env.DATABASE_MIGRATION_URL);
-      } catch {
-        migrationUrl = null;
-      }
-      if (!migrationUrl || !/^postgres(ql)?:$/.test(migrationUrl.protocol)) {
+      const protocol = URL.canParse(env.DATABASE_MIGRATION_URL)
+        ? new URL(env.DATABASE_MIGRATION_URL).protocol
+        : '';
+      if (!/^postgres(ql)?:$/.test(protocol)) {
         throw new ConfigurationError(
           'Configuration error: DATABASE_MIGRATION_URL must be a postgres:// or postgresql:// URL',
         );

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 export abstract class CheckpointStore {
   /** Writes checkpoint `sequence`; fails (CheckpointExistsError) if it is already there. */
   abstract create(sequence: number, text: string): Promise<string>;
-  /** The newest checkpoint, or null when none was written yet. */
-  abstract latest(): Promise<{ sequence: number; name: string; text: string } | null>;
+  /** The newest checkpoint's sequence, or null when none was written yet (reads no content). */
+  abstract latestSequence(): Promise<number | null>;
   /** A given checkpoint's text, or null. */
   abstract read(sequence: number): Promise<string | null>;
 }
@@ -53,7 +53,7 @@ export class FolderCheckpointStore extends CheckpointStore {
     return name;
   }
 
-  async latest(): Promise<{ sequence: number; name: string; text: string } | null> {
+  async latestSequence(): Promise<number | null> {
     let names: string[];
     try {
       names = await readdir(this.dir);
@@ -61,15 +61,12 @@ export class FolderCheckpointStore extends CheckpointStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
-    let best: { sequence: number; name: string } | null = null;
+    let best: number | null = null;
     for (const name of names) {
       const m = NAME.exec(name);
-      if (!m) continue;
-      const sequence = Number(m[1]);
-      if (!best || sequence > best.sequence) best = { sequence, name };
+      if (m && (best === null || Number(m[1]) > best)) best = Number(m[1]);
     }
-    if (!best) return null;
-    return { ...best, text: await readFile(join(this.dir, best.name), 'utf8') };
+    return best;
   }
 
   async read(sequence: number): Promise<string | null> {

@@ -88,13 +88,16 @@ export class IntegrityService implements OnApplicationShutdown {
 
   /** The newest checkpoint, checked (signature, head digest); null when there is none. */
   async latestCheckpoint(): Promise<LoadedCheckpoint | null> {
-    const latest = await this.store.latest();
-    if (!latest) return null;
-    if (this.cached?.sequence === latest.sequence) return this.cached;
-    const { file, header } = openCheckpoint(latest.text, this.keys.publicKey);
-    if (header.sequence !== latest.sequence) throw new CheckpointInvalidError('malformed');
+    const sequence = await this.store.latestSequence();
+    if (sequence === null) return null;
+    // Checked once per file: a checkpoint file is never rewritten.
+    if (this.cached?.sequence === sequence) return this.cached;
+    const text = await this.store.read(sequence);
+    if (text === null) return null;
+    const { file, header } = openCheckpoint(text, this.keys.publicKey);
+    if (header.sequence !== sequence) throw new CheckpointInvalidError('malformed');
     const loaded = {
-      sequence: latest.sequence,
+      sequence,
       file,
       header,
       heads: new Map(file.heads.map((h) => [h[0], h])),
@@ -131,9 +134,8 @@ export class IntegrityService implements OnApplicationShutdown {
       if (checkpoint) summary = this.summarise(checkpoint.header);
     } catch (error) {
       if (!(error instanceof CheckpointInvalidError)) throw error;
-      const latest = await this.store.latest();
       summary = {
-        sequence: latest?.sequence ?? 0,
+        sequence: (await this.store.latestSequence()) ?? 0,
         createdAt: '',
         streamCount: 0,
         eventCount: 0,

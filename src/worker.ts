@@ -4,6 +4,7 @@ import { detachEmbeddedPostgresSignalHandlers } from '@app/persistence';
 import { AppModule } from './app.module';
 import { DeadlineRunner } from './modules/deadlines/application/deadline-runner';
 import { NotificationWorker } from './modules/notifications/application/notification-worker';
+import { IntegrityService } from './modules/audit/integrity/integrity.service';
 import { createRootLogger, PinoNestLogger } from './common/logger';
 import { environmentOrExit } from './config/app-config';
 import { resolveRuntime } from './config/resolve-runtime';
@@ -35,12 +36,18 @@ async function worker(): Promise<void> {
   context.get(DeadlineRunner).start();
   // Any number of workers may deliver too: pg-boss hands each job to one (SKIP LOCKED).
   await context.get(NotificationWorker).start();
-  logger.info('worker ready: firing deadlines, delivering notifications');
+  // Any number of workers may run: an advisory lock elects one checkpoint writer per interval.
+  context.get(IntegrityService).startCheckpoints();
+  logger.info('worker ready: firing deadlines, delivering notifications, writing checkpoints');
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'worker shutting down');
       // Stop taking work, let what is in flight finish, then close the pool.
-      void Promise.all([context.get(DeadlineRunner).stop(), context.get(NotificationWorker).stop()])
+      void Promise.all([
+        context.get(DeadlineRunner).stop(),
+        context.get(NotificationWorker).stop(),
+        context.get(IntegrityService).stopCheckpoints(),
+      ])
         .then(() => context.close())
         .then(
           () => process.exit(0),

@@ -159,6 +159,32 @@ export class EnvironmentSchema {
   @Min(1)
   @Max(200)
   NOTIFY_CONCURRENCY: number = 20;
+
+  /**
+   * The owner role's URL, used only to run migrations; DATABASE_URL may then be a role that may
+   * only INSERT and SELECT on the event store (deploy/roles.sql). Unset: DATABASE_URL migrates.
+   */
+  @IsOptional()
+  @IsString()
+  DATABASE_MIGRATION_URL?: string;
+
+  /** Ed25519 private key (PKCS#8 PEM) that signs checkpoints; unset: generated once into DATA_DIR. */
+  @IsOptional()
+  @IsString()
+  CHECKPOINT_SIGNING_KEY?: string;
+
+  /** Where signed checkpoints are written, as new files only; default DATA_DIR/checkpoints. */
+  @IsOptional()
+  @IsString()
+  CHECKPOINT_DIR?: string;
+
+  /** How often a checkpoint of every stream head is signed and written (once per cluster). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  CHECKPOINT_INTERVAL_SECONDS: number = 60;
 }
 
 const SECRET_NAMES = new Set([
@@ -167,6 +193,8 @@ const SECRET_NAMES = new Set([
   'DEMO_PASSWORD',
   'DATABASE_URL',
   'NOTIFY_WEBHOOK_SECRET',
+  'DATABASE_MIGRATION_URL',
+  'CHECKPOINT_SIGNING_KEY',
 ]);
 
 export class ConfigurationError extends Error {}
@@ -198,6 +226,16 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentSc
       throw new ConfigurationError(
         'Configuration error: DATABASE_URL must start with postgres:// or postgresql://',
       );
+    }
+    if (env.DATABASE_MIGRATION_URL !== undefined) {
+      const protocol = URL.canParse(env.DATABASE_MIGRATION_URL)
+        ? new URL(env.DATABASE_MIGRATION_URL).protocol
+        : '';
+      if (!/^postgres(ql)?:$/.test(protocol)) {
+        throw new ConfigurationError(
+          'Configuration error: DATABASE_MIGRATION_URL must be a postgres:// or postgresql:// URL',
+        );
+      }
     }
     if (!env.JWT_SECRET) {
       throw new ConfigurationError(

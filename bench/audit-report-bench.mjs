@@ -15,6 +15,8 @@
 import 'reflect-metadata';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { cpus as cpuList, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +39,7 @@ const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const REUSE = process.env.BENCH_DB;
 const KEEP = process.env.BENCH_KEEP_DB === '1' || Boolean(REUSE);
+const cpuCount = () => cpuList().length;
 const out = (line) => process.stdout.write(`${line}\n`);
 
 const name = REUSE ?? `bench_audit_${Date.now()}`;
@@ -119,11 +122,10 @@ async function seed(db) {
   await timed('incident_response_facts (the migration backfill)', () =>
     db.query(UPSERT_FACTS.replace('$WHERE', '')),
   );
-  await timed('VACUUM ANALYZE', () =>
-    db.query(
-      `VACUUM ANALYZE incidents; VACUUM ANALYZE calls; VACUUM ANALYZE incident_response_facts`,
-    ),
-  );
+  await timed('VACUUM ANALYZE', async () => {
+    for (const table of ['incidents', 'calls', 'incident_response_facts'])
+      await db.query(`VACUUM ANALYZE ${table}`);
+  });
 }
 
 const median = (xs) => {
@@ -203,6 +205,51 @@ async function main() {
     }
     const { text } = responseTimesSql(groupBy, 'quarter');
     const params = [QUARTER.from, QUARTER.to, districts, null, null, 100, 'quarter'];
+    // The SQL alone on one connection, with that backend's CPU time (/proc, same machine): on a
+    // machine shared with other work the wall time swings with the load, the CPU time much less.
+    const pid = (await db.query(`SELECT pg_backend_pid() AS pid`)).rows[0].pid;
+    const backendCpuMs = () => {
+      try {
+        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        return (Number(f[11]) + Number(f[12])) * (1000 / 100);
+      } catch {
+        return NaN; // the server is on another machine
+      }
+    };
+    const walls = [];
+    const cpus = [];
+    let listedIds = [];
+    for (let i = 0; i < RUNS; i++) {
+      const c0 = backendCpuMs();
+      const t0 = performance.now();
+      const { rows } = await db.query(text, params);
+      walls.push(performance.now() - t0);
+      cpus.push(backendCpuMs() - c0);
+      listedIds = [...new Set(rows.flatMap((r) => r.breaches))];
+    }
+    out(
+      `the report's SQL alone: median ${median(walls).toFixed(0)} ms wall (runs: ${walls.map((t) => t.toFixed(0)).join(', ')}), ` +
+        `median ${median(cpus).toFixed(0)} ms PostgreSQL backend CPU; load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')} on ${cpuCount()} CPUs`,
+    );
+    // What the controller adds: one access-log row per listed incident (rolled back here).
+    await db.query('BEGIN');
+    try {
+      const t0 = performance.now();
+      await db.query(
+        `INSERT INTO access_log (user_id, at, ip, subject_type, subject_id, query, endpoint, outcome)
+         SELECT (SELECT id FROM users WHERE username = 'bench.dispatcher'), now(), '127.0.0.1', 'incident', s,
+                'response-times', 'GET /api/v1/audit/response-times', 'granted'
+         FROM unnest($1::uuid[]) AS s`,
+        [listedIds],
+      );
+      out(
+        `access log of the ${listedIds.length.toLocaleString('en')} listed incidents (breachLimit 100): ${(performance.now() - t0).toFixed(0)} ms`,
+      );
+    } finally {
+      await db.query('ROLLBACK');
+    }
     const plan = (await db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${text}`, params))
       .rows[0]['QUERY PLAN'][0];
     const nodes = [];

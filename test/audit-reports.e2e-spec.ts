@@ -135,6 +135,7 @@ describe('audit reports: response times and deadline compliance', () => {
         groupBy: ['district'],
         period: null,
         timeZone: 'Asia/Almaty',
+        breachListTruncated: false,
       });
       expect(res.body.groups).toHaveLength(1);
       const g = res.body.groups[0];

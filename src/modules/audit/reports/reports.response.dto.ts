@@ -67,6 +67,11 @@ export class ResponseTimesReportDto {
   @ApiProperty({ enum: GROUP_KEYS, isArray: true }) groupBy!: string[];
   @ApiProperty({ enum: PERIODS, nullable: true, type: String }) period!: string | null;
   @ApiProperty({ example: 'Asia/Almaty' }) timeZone!: string;
+  @ApiProperty({
+    description:
+      'A report lists at most 5,000 breaching incidents in all; true when that cut a group short',
+  })
+  breachListTruncated!: boolean;
   @ApiProperty({ type: ResponseTimesGroupDto, isArray: true }) groups!: ResponseTimesGroupDto[];
 }
 

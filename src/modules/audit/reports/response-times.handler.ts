@@ -35,13 +35,17 @@ export class ResponseTimesHandler implements IQueryHandler<
     ];
     if (keys.includes('period')) params.push(q.period);
     const rows = (await this.uow.manager().query(text, params)) as Row[];
+    const groups = rows.map((r) => toGroup(r, keys));
     return {
       from: q.from.toISOString(),
       to: q.to.toISOString(),
       groupBy: keys,
       period: keys.includes('period') ? q.period : null,
       timeZone: KZ_TIME_ZONE,
-      groups: rows.map((r) => toGroup(r, keys)),
+      breachListTruncated: groups.some(
+        (g) => g.breaches.length < Math.min(g.breachCount, q.breachLimit),
+      ),
+      groups,
     };
   }
 }

@@ -47,8 +47,17 @@ export interface ResponseTimesReport {
   groupBy: GroupKey[];
   period: Period | null;
   timeZone: string;
+  /** True when MAX_LISTED_BREACHES cut some group's list short of min(breachCount, breachLimit). */
+  breachListTruncated: boolean;
   groups: ResponseTimesGroup[];
 }
+
+/**
+ * At most this many breaching incidents are listed in one report (each listed one is written to
+ * the access log: 100 per group over a national report's ~1,500 groups would be ~100,000 rows
+ * and seconds of writing). Narrow the report (district, priority, period) for complete lists.
+ */
+export const MAX_LISTED_BREACHES = 5000;
 
 /** Output order of the grouping columns, whatever order the caller named them in. */
 const GROUP_ORDER: GroupKey[] = ['period', 'district', 'priority', 'source'];
@@ -78,7 +87,7 @@ export const TARGETS = [
 /**
  * The report in one statement over incident_response_facts: percentile_cont (linear
  * interpolation) per group and interval, the share within each target, and the first
- * `breachLimit` breaching incidents by receipt. Parameters: $1 from, $2 to, $3 district ids,
+ * `breachLimit` breaching incidents by receipt (MAX_LISTED_BREACHES in all). Parameters: $1 from, $2 to, $3 district ids,
  * $4 priority or null, $5 source or null, $6 breach limit, then $7 the period when grouped by it.
  * Exported for the benchmark, which runs exactly this text.
  */
@@ -103,19 +112,31 @@ export function responseTimesSql(
       `count(*) FILTER (WHERE f.${value} IS NOT NULL AND f.${target} IS NOT NULL)::int AS ${name}_judged,
        count(*) FILTER (WHERE f.${value} <= f.${target})::int AS ${name}_within`,
   );
+  const innerNames = [
+    ...keys.map((k) => (k === 'period' ? 'period_start' : column[k].slice(2))),
+    'n',
+    ...METRICS.flatMap(([c]) => [`${c}_n`, `${c}_p`]),
+    ...TARGETS.flatMap(([name]) => [`${name}_judged`, `${name}_within`]),
+    'breach_count',
+  ];
+  const order = keys.map((k) => (k === 'period' ? 'g.period_start' : `g.${column[k].slice(2)}`));
+  // Listed so far (this group included), in the report's order: the whole report lists at most
+  // MAX_LISTED_BREACHES, whatever breachLimit asks per group.
+  const listedThrough = `sum(cardinality(g.breaches_all)) OVER (ORDER BY ${order.join(', ')} ROWS UNBOUNDED PRECEDING)`;
   const outer = [
-    'g.*',
+    ...innerNames.map((n) => `g.${n}`),
+    `g.breaches_all[1:GREATEST(0, LEAST(cardinality(g.breaches_all),
+       ${MAX_LISTED_BREACHES} - (${listedThrough} - cardinality(g.breaches_all))))] AS breaches`,
     keys.includes('district') ? 'd.name AS district_name' : null,
     keys.includes('period')
       ? `to_char(g.period_start AT TIME ZONE ${zone}, '${LABEL_FORMAT[period]}') AS period_label`
       : null,
   ].filter((x): x is string => x !== null);
-  const order = keys.map((k) => (k === 'period' ? 'g.period_start' : `g.${column[k].slice(2)}`));
   const text = `
     SELECT ${outer.join(', ')} FROM (
       SELECT ${[...keys.map((k) => column[k]), 'count(*)::int AS n', ...percentiles, ...shares].join(',\n       ')},
         count(*) FILTER (WHERE f.breach)::int AS breach_count,
-        COALESCE((array_agg(f.incident_id ORDER BY f.received_at, f.incident_id) FILTER (WHERE f.breach))[1:$6], '{}') AS breaches
+        COALESCE((array_agg(f.incident_id ORDER BY f.received_at, f.incident_id) FILTER (WHERE f.breach))[1:$6], '{}') AS breaches_all
       FROM incident_response_facts f
       WHERE f.received_at >= $1 AND f.received_at < $2 AND f.district_id = ANY($3::uuid[])
         AND ($4::int IS NULL OR f.priority = $4) AND ($5::text IS NULL OR f.source = $5)

@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { DeadlineRunner } from '../src/modules/deadlines/application/deadline-runner';
-import { createTestApp, districtIds, userWithToken } from './support/test-app';
+import { createTestApp, userWithToken } from './support/test-app';
 
 type User = Awaited<ReturnType<typeof userWithToken>>;
 

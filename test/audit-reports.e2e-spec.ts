@@ -370,6 +370,30 @@ describe('audit reports: response times and deadline compliance', () => {
     });
   });
 
+  it('documents both answers in OpenAPI: the JSON report and text/csv', async () => {
+    const doc = (await http().get('/api/docs-json')).body as {
+      paths: Record<
+        string,
+        {
+          get: {
+            responses: Record<
+              string,
+              { content: Record<string, { schema: Record<string, string> }> }
+            >;
+          };
+        }
+      >;
+    };
+    for (const [path, dto] of [
+      ['/api/v1/audit/response-times', 'ResponseTimesReportDto'],
+      ['/api/v1/audit/deadline-compliance', 'DeadlineComplianceReportDto'],
+    ]) {
+      const ok = doc.paths[path].get.responses['200'].content;
+      expect(ok['application/json'].schema.$ref).toBe(`#/components/schemas/${dto}`);
+      expect(ok['text/csv'].schema).toEqual({ type: 'string' });
+    }
+  });
+
   describe('deadline compliance', () => {
     let serial = 2000 + (Date.now() % 5000);
     const iin = (): string => {

@@ -1,6 +1,13 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res, type Type } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { Clock } from '@app/kz';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentUser, Roles } from '../../../common/auth.decorators';
@@ -20,6 +27,17 @@ import {
 } from './reports.request.dto';
 import { DeadlineComplianceReportDto, ResponseTimesReportDto } from './reports.response.dto';
 import { type ResponseTimesReport, ResponseTimesQuery } from './response-times.query';
+
+/** The 200 answer as JSON (the DTO) or, with format=csv, as text/csv. */
+const jsonOrCsv = (dto: Type<unknown>) =>
+  ApiResponse({
+    status: 200,
+    description: 'The report as JSON, or as CSV with format=csv',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(dto) } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  });
 
 const CSV_NOTE =
   'format=csv answers text/csv; charset=utf-8 with a UTF-8 byte-order mark and ' +
@@ -42,6 +60,8 @@ export class AuditReportsController {
   @Get('response-times')
   @Roles('prosecutor', 'supervisor')
   @ApiProduces('application/json', 'text/csv')
+  @ApiExtraModels(ResponseTimesReportDto)
+  @jsonOrCsv(ResponseTimesReportDto)
   @ApiEndpoint({
     summary:
       'Response times (p50/p90/p95 in seconds), share within target and breaching incidents, per group',
@@ -94,6 +114,8 @@ export class AuditReportsController {
   @Get('deadline-compliance')
   @Roles('prosecutor', 'supervisor')
   @ApiProduces('application/json', 'text/csv')
+  @ApiExtraModels(DeadlineComplianceReportDto)
+  @jsonOrCsv(DeadlineComplianceReportDto)
   @ApiEndpoint({
     summary:
       'Orders served late or never, check-ins missed, alerts acknowledged late, by district and inspector',

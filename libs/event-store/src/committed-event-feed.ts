@@ -75,12 +75,13 @@ export class CommittedEventFeed {
 
   /**
    * The events committed since the last read, as notices (one per stream and transaction, like
-   * the announcements). Reads until it has caught up with the mark.
+   * the announcements). Reads until it has caught up with the mark, or ten batches.
    */
   async read(): Promise<EventAppendedNotice[]> {
     if (!this.cursor) await this.start();
     const notices: EventAppendedNotice[] = [];
-    for (;;) {
+    // After a long hold-up, catch up over several reads rather than load everything at once.
+    for (let batch = 0; batch < 10; batch++) {
       const cursor = this.cursor as FeedCursor;
       const rows = (await this.query(
         `WITH ${HORIZON}
@@ -114,7 +115,8 @@ export class CommittedEventFeed {
         const last = rows[rows.length - 1];
         this.cursor = { txId: last.tx_id, position: last.position };
       }
-      if (rows.length < this.batchSize) return notices;
+      if (rows.length < this.batchSize) break;
     }
+    return notices;
   }
 }

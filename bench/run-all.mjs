@@ -127,9 +127,13 @@ async function main() {
   const url = dbUrl(name);
   const appCounter = join(tmp, 'app.count');
   const bareCounter = join(tmp, 'bare.count');
+  // The API runs with the V8 flags it is deployed with (package.json start:prod, as the Dockerfile).
+  const startProd =
+    JSON.parse(readFileSync(join(APP_DIR, 'package.json'), 'utf8')).scripts?.['start:prod'] ?? '';
+  const nodeFlags = startProd.split(/\s+/).filter((t) => t.startsWith('--'));
   const app = startProcess(
     'app',
-    ['dist/src/main.js'],
+    [...nodeFlags, 'dist/src/main.js'],
     {
       PORT: String(PORT),
       DATABASE_URL: url,
@@ -148,14 +152,21 @@ async function main() {
     bareCounter,
   );
   let rssMax = 0;
+  // Peak RSS per phase too (start-up, seeding, each scenario): says what holds the memory.
+  let phase = 'start-up';
+  const rssByPhase = {};
   const rssTimer = setInterval(() => {
-    rssMax = Math.max(rssMax, rssMb(app.pid));
-  }, 200);
+    const now = rssMb(app.pid);
+    rssMax = Math.max(rssMax, now);
+    rssByPhase[phase] = Math.max(rssByPhase[phase] ?? 0, now);
+  }, 100);
   const base = `http://127.0.0.1:${PORT}/api/v1`;
   try {
     await waitFor(`${base}/health/ready`);
     await waitFor(`http://127.0.0.1:${PORT + 1}/bare`);
+    out(`node flags of the app: ${nodeFlags.join(' ') || 'none'}`);
     out(`app ${APP_DIR} on ${name}; ${ROUNDS} round(s) × ${SECONDS} s, ${CONNECTIONS} connections`);
+    phase = 'seeding';
 
     // 10,000 open incidents over every district, of all priorities and ages.
     await sql(
@@ -205,6 +216,7 @@ async function main() {
       [incidentIds, unitIds],
     );
     await sql(url, 'ANALYZE');
+    phase = 'login';
     const login = await fetch(`${base}/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -304,6 +316,7 @@ async function main() {
         const stmts0 = await statementCount(proc, counter);
         const node0 = cpuMs(proc.pid);
         const pg0 = pgCpu(pids);
+        phase = s.key;
         const r = await autocannon({ duration: SECONDS, connections: CONNECTIONS, ...s.opts });
         // Requests cut off at the end are still being served: let them finish, and divide by every
         // request sent, so short runs are not skewed by the ones in flight.
@@ -334,16 +347,31 @@ async function main() {
 
     const pgbench = spawnSync('pgbench', ['--version'], { encoding: 'utf8' });
     const pgbenchResults = {};
+    const pgbenchLatencies = {};
     if (pgbench.status === 0) {
       const [{ id: userId, district_ids: userDistricts }] = await sql(
         url,
         `SELECT id, district_ids FROM users WHERE username = 'dispatcher'`,
       );
-      const ruleSetId = (
-        await sql(url, `SELECT id FROM rule_sets WHERE kind = 'triage' LIMIT 1`)
-      )[0].id;
+      const ruleSet = async (kind) =>
+        (
+          await sql(
+            url,
+            `SELECT id FROM rule_sets WHERE kind = $1 ORDER BY valid_from DESC LIMIT 1`,
+            [kind],
+          )
+        )[0]?.id;
+      const [{ id: passphraseId }] = await sql(url, `SELECT id FROM passphrases LIMIT 1`);
       for (const [key, script] of Object.entries(
-        pgbenchScripts(userId, userDistricts, yesil, ruleSetId),
+        pgbenchScripts({
+          userId,
+          userDistricts,
+          districtId: yesil,
+          triageId: await ruleSet('triage'),
+          deadlinesId: await ruleSet('deadlines'),
+          dispatchId: await ruleSet('dispatch'),
+          passphraseId,
+        }),
       )) {
         const file = join(tmp, `${key}.sql`);
         writeFileSync(file, script);
@@ -351,8 +379,10 @@ async function main() {
           'pgbench',
           [
             '-n',
+            // The app prepares its hot statements once per connection: so does the replay.
             '-M',
-            'extended',
+            'prepared',
+            '-r',
             '-c',
             String(CONNECTIONS),
             '-j',
@@ -367,6 +397,16 @@ async function main() {
         );
         const tps = /tps = ([\d.]+)/.exec(res.stdout ?? '');
         pgbenchResults[key] = tps ? Number(tps[1]) : NaN;
+        // Per-statement latency (ms, averaged over clients): where PostgreSQL's time goes.
+        const perStatement = (res.stdout ?? '').split('statement latencies')[1];
+        if (perStatement)
+          pgbenchLatencies[key] = perStatement
+            .split('\n')
+            .filter((l) => /^\s+[\d.]+\s+\d+\s+\S/.test(l) && !l.includes('\\set'))
+            .map((l) => {
+              const [, ms, text] = /^\s+([\d.]+)\s+\d+\s+(.*)$/.exec(l);
+              return { ms: Number(ms), text: text.slice(0, 70) };
+            });
         out(`pgbench ${key}: ${tps ? tps[1] : `failed: ${(res.stderr ?? '').split('\n')[0]}`} tps`);
       }
     } else {
@@ -390,7 +430,7 @@ async function main() {
         xs.reduce((s, x) => s + x.non2xx + x.errors, 0),
       ]),
     );
-    writeResults(scenarios, m, non2xx, pgbenchResults, rssMax);
+    writeResults(scenarios, m, non2xx, pgbenchResults, rssMax, rssByPhase, pgbenchLatencies);
   } finally {
     clearInterval(rssTimer);
     for (const c of [app, bare]) {
@@ -404,31 +444,67 @@ async function main() {
   }
 }
 
-/** The SQL each endpoint issues today, as one pgbench transaction (ids made up per transaction). */
-function pgbenchScripts(userId, userDistricts, districtId, ruleSetId) {
+/**
+ * The SQL each endpoint issues today (captured with BENCH_SQL_LOG, see count-statements.mjs), as
+ * one pgbench transaction with made-up ids per transaction. `intake` is what POST /calls sends for
+ * the bench's coded call (the passphrase matches: P1, two deadlines); `intake_floor` is the least
+ * SQL that keeps the same guarantees: the user re-read, the history read, and every write of the
+ * call in ONE statement (a single statement is its own transaction). JSON colons are spelled
+ * chr(58): pgbench would take `:name` for a variable.
+ */
+function pgbenchScripts(ids) {
+  const { userId, userDistricts, districtId, triageId, deadlinesId, dispatchId, passphraseId } =
+    ids;
   const id = (n) => `md5(:r::text || '${n}')::uuid`;
+  const json = (text) => `replace('${text.replaceAll(':', '#')}', '#', chr(58))`;
+  const user = `SELECT id, username, password_hash, role, district_ids, disabled, token_version, created_at, updated_at FROM users WHERE id = '${userId}';`;
+  const history = `WITH given AS (SELECT * FROM unnest('{victim,offender}'::text[], '{NULL,NULL}'::text[], '{NULL,NULL}'::text[], '{бенч тестова,NULL}'::text[]) AS g(role, iin, phone, name_norm)), named AS (SELECT p.id AS person_id, g.role FROM given g JOIN persons p ON p.iin = g.iin::char(12) UNION SELECT p.id, g.role FROM given g JOIN persons p ON g.iin IS NULL AND p.iin IS NULL AND p.phone = g.phone AND p.full_name_norm IS NOT DISTINCT FROM g.name_norm UNION SELECT person_id, role FROM incident_persons WHERE incident_id = NULL), hits AS (SELECT id, 'place' AS via, received_at FROM incidents WHERE address_norm = 'ул абая ' || :a UNION ALL SELECT id, 'place', received_at FROM incidents WHERE ('+7701' || :ph)::text IS NOT NULL AND caller_phone = '+7701' || :ph UNION ALL SELECT i.id, n.role, i.received_at FROM named n JOIN incident_persons ip ON ip.person_id = n.person_id JOIN incidents i ON i.id = ip.incident_id), active_orders AS (SELECT o.id, o.issued_at, o.offender_person_id IN (SELECT person_id FROM named WHERE role = 'offender') AS against_named_offender FROM protective_orders o WHERE o.status IN ('issued', 'served') AND o.issued_at <= now() AND (o.expires_at IS NULL OR o.expires_at > now()) AND (o.offender_person_id IN (SELECT person_id FROM named WHERE role = 'offender') OR o.victim_person_id IN (SELECT person_id FROM named WHERE role = 'victim') OR o.incident_id IN (SELECT id FROM incidents WHERE address_norm = 'ул абая ' || :a OR (('+7701' || :ph)::text IS NOT NULL AND caller_phone = '+7701' || :ph)))) SELECT count(DISTINCT id)::int AS n, count(DISTINCT id) FILTER (WHERE via = 'place')::int AS place, count(DISTINCT id) FILTER (WHERE via = 'victim')::int AS victim, count(DISTINCT id) FILTER (WHERE via = 'offender')::int AS offender, count(DISTINCT id) FILTER (WHERE via = 'applicant')::int AS applicant, (SELECT count(*)::int FROM active_orders) AS active_orders, (SELECT id FROM active_orders WHERE against_named_offender ORDER BY issued_at DESC LIMIT 1) AS violated_order_id, (SELECT count(*)::int FROM arrests a WHERE a.offender_person_id IN (SELECT person_id FROM named WHERE role = 'offender') AND a.starts_at < now()) AS prior_arrests FROM hits WHERE id IS DISTINCT FROM NULL AND received_at < now() AND received_at >= now() - make_interval(days => 365);`;
+  const incident = `INSERT INTO incidents (id, source, status, district_id, address, address_norm, lat, lon, caller_phone, coded, contact_policy, priority, risk_level, risk_score, reasons, risk_answers, triage_rule_set_id, received_at, created_at, updated_at) VALUES (${id('i')}, 'call', 'open', '${districtId}', 'ул. Абая ' || :a, 'ул абая ' || :a, NULL, NULL, '+7701' || :ph, true, 'silent', 1, 'not_assessed', 0, '["Coded call"]'::jsonb, '{}'::jsonb, '${triageId}', now(), now(), now())`;
+  const h1 = `'${'1'.repeat(64)}'`;
+  const h2 = `'${'2'.repeat(64)}'`;
+  const g0 = `'${'0'.repeat(64)}'`;
+  const p1 = json(
+    `{"callId":"83a55b97-e429-48a6-a5c1-0b965e98ec55","incidentId":"1a77adcb-def5-4959-9d1f-822fb8020fd2","districtId":"${districtId}","receivedAt":"2026-11-30T06:00:44.415Z","answeredAt":"2026-11-30T06:00:44.415Z","coded":true,"codedBy":"passphrase","passphraseDetected":true,"matchedPassphraseId":"${passphraseId}","language":null,"possibleViolationOrderId":null}`,
+  );
+  const p2 = json(
+    `{"incidentId":"1a77adcb-def5-4959-9d1f-822fb8020fd2","source":"call","districtId":"${districtId}","coded":true,"contactPolicy":"silent","priority":1,"riskLevel":"not_assessed","riskScore":0,"ruleSetId":"${triageId}","receivedAt":"2026-11-30T06:00:44.415Z"}`,
+  );
+  const head = `INSERT INTO event_stream_heads (stream_id, stream_type, version, hash, updated_at) VALUES (${id('i')}::text, 'incident', 2, ${h2}, now()) ON CONFLICT (stream_id) DO NOTHING RETURNING 1`;
+  const events = `INSERT INTO events (id, stream_id, stream_type, stream_version, type, payload, actor_id, occurred_at, recorded_at, prev_hash, hash) SELECT v.id, ${id('i')}::text, 'incident', v.version, v.type, v.payload, v.actor_id, v.occurred_at, now(), v.prev_hash, v.hash FROM (VALUES (${id('e1')}, 1, 'CallRegistered', ${p1}::jsonb, '${userId}'::uuid, now(), ${g0}, ${h1}), (${id('e2')}, 2, 'IncidentOpened', ${p2}::jsonb, '${userId}'::uuid, now(), ${h1}, ${h2})) AS v(id, version, type, payload, actor_id, occurred_at, prev_hash, hash) WHERE EXISTS (SELECT 1 FROM head)`;
+  const deadlines = `INSERT INTO deadlines (id, kind, subject_type, subject_id, district_id, due_at, rule_set_id, rule_key, created_at) SELECT * FROM unnest(ARRAY[${id('d1')}, ${id('d2')}], '{coded_call_unassigned,arrival_overdue}'::text[], '{incident,incident}'::text[], ARRAY[${id('i')}, ${id('i')}], '{${districtId},${districtId}}'::uuid[], ARRAY[now() + interval '60 s', now() + interval '15 min'], '{${deadlinesId},${dispatchId}}'::uuid[], '{alert.codedCallUnassignedSeconds,target.attendanceSecondsUrban}'::text[], ARRAY[now(), now()]) ON CONFLICT (kind, subject_id, due_at) DO NOTHING`;
+  const call = `INSERT INTO calls (id, incident_id, district_id, received_at, answered_at, caller_phone, transcript, language, coded, coded_by, passphrase_detected, matched_passphrase_id, contact_policy, created_by, created_at) VALUES (${id('c')}, ${id('i')}, '${districtId}', now(), now(), '+7701' || :ph, 'Здравствуйте, вы получили маски и антисептики?', NULL, true, 'passphrase', true, '${passphraseId}', 'silent', '${userId}', now())`;
+  const person = `INSERT INTO persons (full_name, full_name_norm, phone, created_at, updated_at) VALUES ('Бенч Тестова', 'бенч тестова', NULL, now(), now()) RETURNING id`;
+  const link = `INSERT INTO incident_persons (incident_id, person_id, role, full_name, phone, birth_date) SELECT ${id('i')}, id, 'victim', 'Бенч Тестова', NULL::text, NULL::date FROM person ON CONFLICT DO NOTHING`;
+  const vars = `\\set r random(1, 9000000000000000)
+\\set a random(0, 499)
+\\set ph random(1000000, 9999999)`;
   return {
     bare: `\\set r random(1, 9000000000000000)
 INSERT INTO bench_bare (id, body, at) VALUES (${id('b')}, jsonb_build_object('unitId', 'x'), now());
 `,
-    intake: `\\set r random(1, 9000000000000000)
-SELECT id, username, password_hash, role, district_ids, disabled, created_at, updated_at FROM users WHERE id = '${userId}';
+    intake: `${vars}
+${user}
 BEGIN;
-SELECT count(*)::int AS n FROM incidents WHERE id IS DISTINCT FROM NULL AND received_at < now() AND received_at >= now() - make_interval(days => 365) AND (caller_phone = '+77010000000' OR address_norm = 'ул абая 1');
-INSERT INTO incidents (id, source, status, district_id, address, address_norm, lat, lon, caller_phone, coded, contact_policy, priority, risk_level, risk_score, reasons, risk_answers, triage_rule_set_id, received_at, created_at, updated_at) VALUES (${id('i')}, 'call', 'open', '${districtId}', 'ул. Абая 1', 'ул абая 1', NULL, NULL, '+77010000000', true, 'silent', 1, 'high', 10, '[]', '{}', '${ruleSetId}', now(), now(), now());
-WITH head AS (INSERT INTO event_stream_heads (stream_id, stream_type, version, hash, updated_at) VALUES (${id('i')}::text, 'incident', 2, repeat('b', 64), now()) ON CONFLICT (stream_id) DO NOTHING RETURNING 1) INSERT INTO events (id, stream_id, stream_type, stream_version, type, payload, actor_id, occurred_at, recorded_at, prev_hash, hash) SELECT v.id, ${id('i')}::text, 'incident', v.version, v.type, v.payload, NULL, now(), now(), v.prev_hash, v.hash FROM (VALUES (${id('e1')}, 1, 'CallRegistered', jsonb_build_object('coded', true), repeat('0', 64), repeat('a', 64)), (${id('e2')}, 2, 'IncidentOpened', jsonb_build_object('priority', 1), repeat('a', 64), repeat('b', 64))) AS v(id, version, type, payload, prev_hash, hash) WHERE EXISTS (SELECT 1 FROM head) RETURNING position, stream_version;
-INSERT INTO calls (id, incident_id, district_id, received_at, answered_at, caller_phone, transcript, language, coded, coded_by, passphrase_detected, matched_passphrase_id, contact_policy, created_by, created_at) VALUES (${id('c')}, ${id('i')}, '${districtId}', now(), now(), '+77010000000', 'Здравствуйте', NULL, true, 'passphrase', true, NULL, 'silent', '${userId}', now());
-WITH person AS (INSERT INTO persons (full_name, full_name_norm, phone, created_at, updated_at) VALUES ('Бенч Тестова', 'бенч тестова', NULL, now(), now()) RETURNING id), link AS (INSERT INTO incident_persons (incident_id, person_id, role) SELECT ${id('i')}, id, 'victim' FROM person ON CONFLICT DO NOTHING) SELECT id FROM person;
-SELECT pg_notify('event_appended', json_build_object('streamId', ${id('i')}, 'streamType', 'incident', 'types', json_build_array('CallRegistered', 'IncidentOpened'), 'version', 2)::text);
+${history}
+${incident};
+WITH head AS (${head}) ${events} RETURNING position, stream_version;
+${deadlines};
+${call};
+WITH person AS (${person}), link AS (${link}) SELECT id FROM person;
 COMMIT;
 `,
-    queue: `SELECT id, username, password_hash, role, district_ids, disabled, created_at, updated_at FROM users WHERE id = '${userId}';
+    intake_floor: `${vars}
+${user}
+${history}
+WITH inc AS (${incident} RETURNING id), head AS (${head}), ev AS (${events} RETURNING position), dl AS (${deadlines} RETURNING 1), cl AS (${call} RETURNING 1), person AS (${person}), link AS (${link}) SELECT (SELECT count(*) FROM ev), (SELECT id FROM person);
+`,
+    queue: `SELECT id, username, password_hash, role, district_ids, disabled, token_version, created_at, updated_at FROM users WHERE id = '${userId}';
 SELECT id, priority, risk_level, coded, district_id, address, reasons, source, received_at, GREATEST(0, EXTRACT(EPOCH FROM (now() - received_at)))::int AS waiting, (EXTRACT(EPOCH FROM (now() - received_at)) > ('{600,1200,1800,3600}'::int[])[priority]) AS overdue FROM incidents WHERE status = 'open' AND (district_id = ANY('${Array.isArray(userDistricts) ? `{${userDistricts.join(',')}}` : userDistricts}'::uuid[]) OR (false AND district_id IS NULL)) ORDER BY priority, received_at, id LIMIT 100;
 `,
   };
 }
 
-function writeResults(scenarios, m, non2xx, pgb, rssMax) {
+function writeResults(scenarios, m, non2xx, pgb, rssMax, rssByPhase, latencies = {}) {
   const f = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');
   const bare = m.bare.rps;
   const ready = m.ready.rps;
@@ -452,15 +528,41 @@ Absolute figures swing with other load on the machine: read the ratios.
 |---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-Peak RSS of the app through the whole bench: ${f(rssMax)} MB.
+Peak RSS of the app through the whole bench: ${f(rssMax)} MB (by phase: ${Object.entries(rssByPhase)
+    .map(([k, v]) => `${k} ${f(v)}`)
+    .join(', ')} MB).
 
 Targets (50 connections, ratios within this run):
 - Intake ≥ 0.3× bare insert: ${f(m.intake.rps / bare, 2)} — ${target(m.intake.rps / bare >= 0.3)}; p99 < 250 ms: ${f(m.intake.p99)} — ${target(m.intake.p99 < 250)}
 - Assignment ≥ 0.3× bare insert: ${f(m.assign.rps / bare, 2)} — ${target(m.assign.rps / bare >= 0.3)}
 - Queue (100 of 10,000 open) ≥ 0.5× GET /health/ready: ${f(m.queue.rps / ready, 2)} — ${target(m.queue.rps / ready >= 0.5)}
 - RSS < 300 MB: ${f(rssMax)} MB — ${target(rssMax < 300)}
-`;
-  writeFileSync(join(here, 'RESULTS.md'), text);
+
+The floor: pgbench of the least SQL that keeps every guarantee for this call (\`intake_floor\`: user
+re-read, history read, all writes in one statement) ran ${f(pgb.intake_floor)} tps, ${f(pgb.intake_floor / bare, 2)}× the bare
+insert endpoint and ${f(pgb.intake_floor / pgb.bare, 3)}× pgbench's bare insert, in this run.
+${Object.entries(latencies)
+  .filter(([k]) => k.startsWith('intake'))
+  .map(
+    ([k, rows]) =>
+      `\npgbench -r, \`${k}\` (ms per statement, mean over 50 clients):\n\n| ms | statement |\n|---|---|\n${rows.map((r) => `| ${r.ms.toFixed(3)} | \`${r.text.replaceAll('|', '\\|')}\` |`).join('\n')}\n`,
+  )
+  .join('')}`;
+  // Earlier results stay below as history: the previous run's section first.
+  const file = join(here, 'RESULTS.md');
+  const notes = existsSync(join(here, 'NOTES.md'))
+    ? readFileSync(join(here, 'NOTES.md'), 'utf8').trim()
+    : '';
+  // bench/NOTES.md (what each statement is for) follows the latest run and is not repeated in
+  // the history.
+  const previous = (existsSync(file) ? readFileSync(file, 'utf8') : '').replace(notes, '');
+  const cut = previous.indexOf('\n## ');
+  const previousRun = (cut < 0 ? previous : previous.slice(0, cut)).replace(/^# .*\n/, '').trim();
+  const history = cut < 0 ? '' : previous.slice(cut + 1).trim();
+  writeFileSync(
+    file,
+    `${text}${notes ? `\n${notes}\n` : ''}${previousRun ? `\n## The run before this one\n\n${previousRun}\n` : ''}${history ? `\n${history}\n` : ''}`,
+  );
   out(text);
 }
 

@@ -14,6 +14,7 @@ import { LogRetention1765800000003 } from './1765800000003-log-retention';
 import { AccessLogEnforcementSubjects1765800000004 } from './1765800000004-access-log-enforcement-subjects';
 import { Notifications1765900000000 } from './1765900000000-notifications';
 import { IncidentResponseFacts1765900001000 } from './1765900001000-incident-response-facts';
+import { EventsCommitOrder1765900004000 } from './1765900004000-events-commit-order';
 
 /** Every migration, in order. Listed explicitly so build, run and Jest (ESM) load the same set. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   AccessLogEnforcementSubjects1765800000004,
   Notifications1765900000000,
   IncidentResponseFacts1765900001000,
+  EventsCommitOrder1765900004000,
 ];

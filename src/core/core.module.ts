@@ -1,5 +1,5 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
-import { EventStore } from '@app/event-store';
+import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { EventNotifier, EventStore } from '@app/event-store';
 import { Clock, SystemClock } from '@app/kz';
 import { UnitOfWork } from '@app/persistence';
 import { DataSource } from 'typeorm';
@@ -23,12 +23,25 @@ export class CoreModule {
           useFactory: (ds: DataSource) => new UnitOfWork(ds),
         },
         {
+          // Appends are announced after commit, off the commit's critical path (issue 8).
+          provide: EventNotifier,
+          useFactory: () => {
+            const logger = new Logger('EventNotifier');
+            return new EventNotifier({
+              connectionString: runtime.databaseUrl,
+              applicationName: 'qorgau-event-notifier',
+              log: (message) => logger.warn(message),
+            });
+          },
+        },
+        {
           provide: EventStore,
-          inject: [Clock],
-          useFactory: (clock: Clock) => new EventStore(() => clock.now()),
+          inject: [Clock, EventNotifier],
+          useFactory: (clock: Clock, notifier: EventNotifier) =>
+            new EventStore(() => clock.now(), notifier),
         },
       ],
-      exports: [RUNTIME, Clock, UnitOfWork, EventStore],
+      exports: [RUNTIME, Clock, UnitOfWork, EventNotifier, EventStore],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { beforeCommit } from '@app/persistence';
+import { afterCommit, beforeCommit, preparedQuery } from '@app/persistence';
 import { type EntityManager } from 'typeorm';
 import {
   type ChainBreak,
@@ -8,6 +8,7 @@ import {
   findBreakInStream,
   GENESIS_HASH,
 } from './hash-chain';
+import { type EventAppendedNotice } from './pg-listener';
 
 export interface NewEvent {
   type: string;
@@ -41,6 +42,23 @@ export interface VerifyResult {
 
 /** Channel on which every committed append is announced (payload: stream id, type and versions). */
 export const EVENTS_CHANNEL = 'event_appended';
+
+/**
+ * Appends of up to this many events (per statement) run as statements prepared once per
+ * connection, one per shape; larger ones are rare and parsed each time, so that a connection
+ * never holds an unbounded number of prepared statements.
+ */
+const MAX_PREPARED_EVENTS = 8;
+
+/** The prepared statement's name for a shape of append, or null for a shape not prepared. */
+function statementName(kind: string, ...counts: number[]): string | null {
+  return counts.every((n) => n <= MAX_PREPARED_EVENTS) ? `es_${kind}_v1_${counts.join('_')}` : null;
+}
+
+/** Runs a statement prepared under `name`, or as a plain one when `name` is null. */
+async function run<T>(tx: EntityManager, name: string | null, text: string, values: unknown[]) {
+  return name ? preparedQuery<T>(tx, name, text, values) : ((await tx.query(text, values)) as T[]);
+}
 
 /** Distinct event types named per stream in a notification; ids and types are short. */
 const MAX_NOTIFIED_TYPES = 32;
@@ -127,8 +145,21 @@ const toStored = (r: EventRow): StoredEvent => ({
  * Append-only, hash-chained event store. Appends join the caller's transaction: events are
  * durable exactly when the state change they describe is.
  */
+/** Where committed appends are announced (see EventNotifier). */
+export interface AppendAnnouncer {
+  publish(notices: EventAppendedNotice[]): void;
+}
+
 export class EventStore {
-  constructor(private readonly now: () => Date) {}
+  /**
+   * With an `announcer`, the appends of a unit of work are announced after it commits, off the
+   * commit's critical path; without one (or outside a unit of work), by a NOTIFY inside the
+   * transaction, just before it commits.
+   */
+  constructor(
+    private readonly now: () => Date,
+    private readonly announcer?: AppendAnnouncer,
+  ) {}
 
   /**
    * Appends `events` to one stream. Give all the events a command adds to a stream in one call:
@@ -156,10 +187,12 @@ export class EventStore {
     for (let attempt = 0; attempt < 3; attempt++) {
       let head: { version: number; hash: string } | undefined;
       if (!tryCreate) {
-        [head] = (await tx.query(
+        [head] = await run<{ version: number; hash: string }>(
+          tx,
+          'es_lock_head_v1',
           'SELECT version, hash FROM event_stream_heads WHERE stream_id = $1 FOR UPDATE',
           [stream.id],
-        )) as Array<{ version: number; hash: string }>;
+        );
         const currentVersion = head?.version ?? 0;
         if (options.expectedVersion !== undefined && options.expectedVersion !== currentVersion) {
           throw new StreamVersionConflictError(stream.id, options.expectedVersion, currentVersion);
@@ -201,11 +234,13 @@ export class EventStore {
     }
     const heads = new Map(
       (
-        (await tx.query(
+        await run<{ stream_id: string; version: number; hash: string }>(
+          tx,
+          'es_lock_heads_v1',
           `SELECT stream_id, version, hash FROM event_stream_heads
            WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE`,
           [busy.map((b) => b.stream.id)],
-        )) as Array<{ stream_id: string; version: number; hash: string }>
+        )
       ).map((h) => [h.stream_id, { version: h.version, hash: h.hash }]),
     );
     const recordedAt = this.now();
@@ -245,7 +280,9 @@ export class EventStore {
           );
         }
       }
-      const inserted = (await tx.query(
+      const inserted = await run<{ id: string; position: string }>(
+        tx,
+        statementName('append_many', chained.size, order),
         `WITH head AS (
            UPDATE event_stream_heads h SET version = v.version, hash = v.hash, updated_at = $1
            FROM (VALUES ${headTuples.join(',')}) AS v(stream_id, version, hash)
@@ -258,7 +295,7 @@ export class EventStore {
          ORDER BY v.ord
          RETURNING id, position`,
         values,
-      )) as Array<{ id: string; position: string }>;
+      );
       if (inserted.length !== order) throw new Error('stream heads vanished under their locks');
       const positions = new Map(inserted.map((r) => [r.id, String(r.position)]));
       for (const [streamId, events] of chained) {
@@ -335,7 +372,9 @@ export class EventStore {
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (stream_id) DO NOTHING RETURNING 1`
       : `UPDATE event_stream_heads SET version = $3, hash = $4, updated_at = $5
          WHERE stream_id = $1 RETURNING 1`;
-    const inserted = (await tx.query(
+    const inserted = await run<{ position: string; stream_version: number }>(
+      tx,
+      statementName(create ? 'append_new' : 'append', chained.length),
       `WITH head AS (${headSql})
        INSERT INTO events (id, stream_id, stream_type, stream_version, type, payload, actor_id, occurred_at, recorded_at, prev_hash, hash)
        SELECT v.id, $1, $2, v.version, v.type, v.payload, v.actor_id, v.occurred_at, $5, v.prev_hash, v.hash
@@ -344,7 +383,7 @@ export class EventStore {
        ORDER BY v.version
        RETURNING position, stream_version`,
       values,
-    )) as Array<{ position: string; stream_version: number }>;
+    );
     if (inserted.length === 0) {
       if (create) return null;
       throw new Error(`stream head ${stream.id} vanished under its lock`);
@@ -374,6 +413,17 @@ export class EventStore {
       types: [...types].slice(0, MAX_NOTIFIED_TYPES),
       version: chained[chained.length - 1].streamVersion,
     });
+    const announcer = this.announcer;
+    if (
+      announcer &&
+      afterCommit(tx, 'event-store:announce', () => {
+        const notices = pendingNotices.get(tx);
+        pendingNotices.delete(tx);
+        if (notices) announcer.publish([...notices.values()]);
+      })
+    ) {
+      return;
+    }
     const deferred = beforeCommit(tx, 'event-store:notify', (t) => flushNotices(t));
     if (!deferred) await flushNotices(tx);
   }

@@ -26,10 +26,11 @@ interface PgClientLike {
 }
 
 /**
- * A statement prepared once per connection under `name` (PostgreSQL then reuses its plan): for
- * hot statements whose planning costs more than their execution. Inside a transaction it runs on
- * the transaction's connection; elsewhere it falls back to an ordinary query. The name must be
- * unique to the text: bump it when the text changes.
+ * A statement prepared once per connection under `name` (PostgreSQL then parses it once, and
+ * reuses its plan when that pays): for hot statements, whose parse and plan cost as much as their
+ * execution. Inside a transaction it runs on the transaction's connection; elsewhere on any pooled
+ * connection (pg prepares it on each connection at first use). The name must be unique to the
+ * text: bump it when the text changes, and never build it from input.
  */
 export async function preparedQuery<T>(
   db: EntityManager,
@@ -37,9 +38,18 @@ export async function preparedQuery<T>(
   text: string,
   values: unknown[],
 ): Promise<T[]> {
-  const client = (db.queryRunner as unknown as { databaseConnection?: PgClientLike } | undefined)
-    ?.databaseConnection;
-  if (!client || typeof client.query !== 'function' || !db.queryRunner?.isTransactionActive)
+  const runner = db.queryRunner;
+  if (runner?.isTransactionActive) {
+    const client = (runner as unknown as { databaseConnection?: PgClientLike }).databaseConnection;
+    if (client && typeof client.query === 'function')
+      return (await client.query({ name, text, values })).rows as T[];
     return (await db.query(text, values)) as T[];
-  return (await client.query({ name, text, values })).rows as T[];
+  }
+  if (!runner) {
+    const pool = (db.connection?.driver as unknown as { master?: PgClientLike } | undefined)
+      ?.master;
+    if (pool && typeof pool.query === 'function')
+      return (await pool.query({ name, text, values })).rows as T[];
+  }
+  return (await db.query(text, values)) as T[];
 }

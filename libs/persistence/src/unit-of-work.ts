@@ -11,6 +11,24 @@ type CommitHook = (tx: EntityManager) => Promise<void>;
 /** Work to run once, last, just before a unit of work commits (keyed, so it is registered once). */
 const commitHooks = new WeakMap<EntityManager, Map<string, CommitHook>>();
 
+type AfterCommitHook = () => void;
+
+/** Work to run once the transaction has committed (keyed, so it is registered once). */
+const afterCommitHooks = new WeakMap<EntityManager, Map<string, AfterCommitHook>>();
+
+/**
+ * Registers `hook` to run once `tx` has committed (never when it rolls back), once per `key`; the
+ * caller of `UnitOfWork.run` does not wait for it and its errors are swallowed: for best-effort
+ * work such as announcing the commit to other instances. Returns false when `tx` is not a unit of
+ * work's transaction.
+ */
+export function afterCommit(tx: EntityManager, key: string, hook: AfterCommitHook): boolean {
+  const hooks = afterCommitHooks.get(tx);
+  if (!hooks) return false;
+  if (!hooks.has(key)) hooks.set(key, hook);
+  return true;
+}
+
 /**
  * Registers `hook` to run inside the transaction just before it commits, once per `key`. Used to
  * send one NOTIFY per transaction however many appends it made (each NOTIFY takes a database-wide
@@ -39,19 +57,33 @@ export class UnitOfWork {
       try {
         // No isolation level argument: READ COMMITTED is PostgreSQL's default, and naming it
         // costs a `SET TRANSACTION` round trip on every command.
-        return await this.dataSource.transaction((tx) =>
+        let committed: Map<string, AfterCommitHook> | undefined;
+        const result = await this.dataSource.transaction((tx) =>
           context.run(tx, async () => {
             const hooks = new Map<string, CommitHook>();
+            const after = new Map<string, AfterCommitHook>();
             commitHooks.set(tx, hooks);
+            afterCommitHooks.set(tx, after);
             try {
               const result = await work(tx);
               for (const hook of hooks.values()) await hook(tx);
+              committed = after;
               return result;
             } finally {
               commitHooks.delete(tx);
+              afterCommitHooks.delete(tx);
             }
           }),
         );
+        // Here the COMMIT has returned: only now is it safe to tell anyone.
+        for (const hook of committed?.values() ?? []) {
+          try {
+            hook();
+          } catch {
+            // best effort by contract: the commit stands whatever a hook does
+          }
+        }
+        return result;
       } catch (error) {
         const code = pgErrorCode(error);
         const retryable = code === PG_DEADLOCK_DETECTED || code === PG_SERIALIZATION_FAILURE;

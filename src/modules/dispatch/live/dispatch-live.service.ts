@@ -6,7 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { type EventAppendedNotice, PgListener } from '@app/event-store';
+import { CommittedEventFeed, type EventAppendedNotice, PgListener } from '@app/event-store';
 import { Clock } from '@app/kz';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../../../common/roles';
@@ -57,6 +57,12 @@ export interface DispatchLiveOptions {
   maxBufferedBytes: number;
   /** Open streams per user on this instance; the oldest is closed when one more opens. */
   maxStreamsPerUser: number;
+  /**
+   * How often the committed events are read to find appends whose announcement was lost (the
+   * writer died after its commit, a connection was down). Such an append reaches consoles within
+   * about two of these.
+   */
+  feedPollMs: number;
 }
 
 function positiveInt(env: Record<string, unknown>, name: string, fallback: number): number {
@@ -85,6 +91,7 @@ export function liveOptionsFromEnv(env: Record<string, unknown>): DispatchLiveOp
     retryMs: 3000,
     maxBufferedBytes: positiveInt(env, 'SSE_MAX_BACKLOG_BYTES', 1024 * 1024),
     maxStreamsPerUser: positiveInt(env, 'SSE_MAX_STREAMS_PER_USER', 5),
+    feedPollMs: positiveInt(env, 'SSE_FEED_POLL_MS', 1000),
   };
 }
 
@@ -110,6 +117,8 @@ export function sseFrame(event: string, data: unknown): string {
 
 export const HEARTBEAT_FRAME = ': heartbeat\n\n';
 
+const announcementKey = (n: EventAppendedNotice) => `${n.streamId}\u0000${n.version}`;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DISTRICT_TABLES: Record<string, string> = {
   [INCIDENT_STREAM]: 'incidents',
@@ -117,10 +126,18 @@ const DISTRICT_TABLES: Record<string, string> = {
   [ALERT_STREAM_TYPE]: 'alerts',
 };
 
+/** An announcement not matched by the feed within this long is forgotten (it announced nothing real). */
+const ANNOUNCED_TTL_MS = 10 * 60_000;
+
 /**
- * Turns committed event-store appends (from any instance, through PostgreSQL LISTEN/NOTIFY) into
- * SSE messages for the dispatchers connected to this instance. Each notification is resolved to
- * its district once per instance, however many subscribers there are.
+ * Turns committed event-store appends (from any instance) into SSE messages for the dispatchers
+ * connected to this instance. Each notification is resolved to its district once per instance,
+ * however many subscribers there are.
+ *
+ * Appends are announced after their commit (LISTEN/NOTIFY, best effort: see EventNotifier), which
+ * is the fast path. The committed events are also read in commit-safe order (CommittedEventFeed)
+ * every `feedPollMs`: an append the feed finds that no announcement matched by the next read is
+ * published then, so a lost announcement delays an update and never loses it.
  */
 @Injectable()
 export class DispatchLiveService implements OnModuleInit, OnModuleDestroy {
@@ -132,6 +149,13 @@ export class DispatchLiveService implements OnModuleInit, OnModuleDestroy {
   private flushScheduled = false;
   private processing: Promise<void> = Promise.resolve();
   private stopped = false;
+  private feed: CommittedEventFeed | null = null;
+  private feedTimer: NodeJS.Timeout | null = null;
+  private feedReading: Promise<void> = Promise.resolve();
+  /** Announced appends (stream and version) the feed has not met yet, with when they were heard. */
+  private readonly announced = new Map<string, number>();
+  /** Appends the feed found unannounced at its last read: published at the next unless announced. */
+  private suspects = new Map<string, EventAppendedNotice>();
 
   constructor(
     @Inject(RUNTIME) private readonly runtime: Runtime,
@@ -150,7 +174,10 @@ export class DispatchLiveService implements OnModuleInit, OnModuleDestroy {
       log: (message, level) =>
         level === 'warn' ? this.logger.warn(message) : this.logger.log(message),
     });
-    this.listener.onNotice((notice) => this.enqueue(notice));
+    this.listener.onNotice((notice) => {
+      this.announced.set(announcementKey(notice), performance.now());
+      this.enqueue(notice);
+    });
     this.listener.onConnected(({ reconnected }) => {
       // Whatever was committed while the connection was down was not heard: consoles re-read.
       if (reconnected) this.broadcastResync('listener-reconnected');
@@ -161,6 +188,50 @@ export class DispatchLiveService implements OnModuleInit, OnModuleDestroy {
     }, this.options.heartbeatMs);
     this.heartbeat.unref();
     await this.listener.start();
+    this.feed = new CommittedEventFeed(
+      (sql, params) => this.dataSource.query(sql, params) as Promise<unknown[]>,
+    );
+    try {
+      await this.feed.start();
+    } catch (error) {
+      // Not fatal: the first read starts the feed.
+      this.logger.warn({ err: { type: (error as Error).name } }, 'event feed did not start');
+    }
+    this.feedTimer = setInterval(() => {
+      this.feedReading = this.feedReading.then(() => this.readFeed());
+    }, this.options.feedPollMs);
+    this.feedTimer.unref();
+  }
+
+  /**
+   * One read of the committed events. What the previous read found unannounced and still is,
+   * was missed by the fast path: published now. What this read finds unannounced waits for the
+   * next (its announcement may simply be on its way).
+   */
+  private async readFeed(): Promise<void> {
+    if (this.stopped || !this.feed) return;
+    for (const [key, notice] of this.suspects) {
+      if (this.announced.delete(key)) continue;
+      this.enqueue(notice);
+    }
+    this.suspects = new Map();
+    let notices: EventAppendedNotice[];
+    try {
+      notices = await this.feed.read();
+    } catch (error) {
+      // The cursor did not move: the next read picks up from the same place.
+      this.logger.warn({ err: { type: (error as Error).name } }, 'reading the event feed failed');
+      return;
+    }
+    for (const notice of notices) {
+      const key = announcementKey(notice);
+      if (!this.announced.delete(key)) this.suspects.set(key, notice);
+    }
+    const expired = performance.now() - ANNOUNCED_TTL_MS;
+    for (const [key, heard] of this.announced) {
+      if (heard > expired) break;
+      this.announced.delete(key);
+    }
   }
 
   /** Ends every open stream (so the HTTP server can close) and the LISTEN connection. */
@@ -168,6 +239,9 @@ export class DispatchLiveService implements OnModuleInit, OnModuleDestroy {
     this.stopped = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
+    if (this.feedTimer) clearInterval(this.feedTimer);
+    this.feedTimer = null;
+    await this.feedReading;
     for (const subscriber of [...this.subscribers]) this.safely(() => subscriber.end());
     this.subscribers.clear();
     await this.listener?.close();

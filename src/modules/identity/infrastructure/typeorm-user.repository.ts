@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { preparedQuery } from '@app/persistence';
 import { EntityManager } from 'typeorm';
 import { UserRepository } from '../application/ports/user.repository';
 import { User } from '../domain/user';
@@ -23,7 +24,10 @@ export class TypeormUserRepository extends UserRepository {
   ): Promise<User | null> {
     if (!options.lock) {
       // Every authenticated request re-reads its user: one plain statement, no entity metadata.
-      const [row] = (await db.query(
+      // Prepared once per connection: parsing it cost as much as running it.
+      const [row] = (await preparedQuery(
+        db,
+        'user_by_id_v1',
         `SELECT id, username, password_hash, role, district_ids, disabled, token_version, created_at,
            updated_at
          FROM users WHERE id = $1`,

@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EventStore } from '@app/event-store';
-import { UnitOfWork } from '@app/persistence';
+import { preparedQuery, UnitOfWork } from '@app/persistence';
 import {
   DeadlineScheduler,
   type NewDeadline,
@@ -21,7 +21,10 @@ export class OpenIncidentHandler implements ICommandHandler<OpenIncidentCommand,
 
   execute({ incident: i, actorId, at, leadingEvents }: OpenIncidentCommand): Promise<void> {
     return this.uow.run(async (tx) => {
-      await tx.query(
+      // Prepared once per connection (a hot statement: every call and report).
+      await preparedQuery(
+        tx,
+        'incident_insert_v1',
         `INSERT INTO incidents (id, source, status, district_id, address, address_norm, lat, lon, caller_phone, coded,
            contact_policy, priority, risk_level, risk_score, reasons, risk_answers, triage_rule_set_id, received_at,
            created_at, updated_at)

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CommandBus, CommandHandler, type ICommandHandler, QueryBus } from '@nestjs/cqrs';
 import { EventStore, type NewEvent } from '@app/event-store';
 import { Clock, normalizeAddress, normalizePhone } from '@app/kz';
-import { UnitOfWork } from '@app/persistence';
+import { preparedQuery, UnitOfWork } from '@app/persistence';
 import { assertDistrictAccess } from '../../../../../common/district-scope';
 import { DomainError } from '../../../../../common/domain-error';
 import { OpenIncidentCommand } from '../../../../incidents/application/commands/open-incident/open-incident.command';
@@ -131,7 +131,10 @@ export class RegisterCallHandler implements ICommandHandler<
           leadingEvents,
         ),
       );
-      await tx.query(
+      // Prepared once per connection (every call).
+      await preparedQuery(
+        tx,
+        'call_insert_v1',
         `INSERT INTO calls (id, incident_id, district_id, received_at, answered_at, caller_phone, transcript, language,
            coded, coded_by, passphrase_detected, matched_passphrase_id, contact_policy, created_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,

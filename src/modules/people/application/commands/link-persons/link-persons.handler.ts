@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@app/persistence';
+import { preparedQuery, UnitOfWork } from '@app/persistence';
 import { type EntityManager } from 'typeorm';
 import { isEmptyPerson, type ParsedPerson } from '../../../domain/person-input';
 import { LinkPersonsCommand, type LinkPersonsResult } from './link-persons.command';
@@ -45,7 +45,9 @@ export class LinkPersonsHandler implements ICommandHandler<LinkPersonsCommand, L
          ON CONFLICT DO NOTHING)
        SELECT id FROM person`;
     if (p.iin) {
-      const [row] = (await tx.query(
+      const [row] = (await preparedQuery(
+        tx,
+        'person_link_iin_v1',
         `WITH person AS (
            INSERT INTO persons (iin, full_name, full_name_norm, phone, birth_date, created_at, updated_at)
            VALUES ($3, $4, $5, $6, $7, $8, $8)
@@ -60,7 +62,9 @@ export class LinkPersonsHandler implements ICommandHandler<LinkPersonsCommand, L
       return row.id;
     }
     if (p.phone) {
-      const [row] = (await tx.query(
+      const [row] = (await preparedQuery(
+        tx,
+        'person_link_phone_v1',
         `WITH found AS (
            SELECT id FROM persons WHERE iin IS NULL AND phone = $5 AND full_name_norm IS NOT DISTINCT FROM $4
            ORDER BY created_at LIMIT 1),
@@ -73,7 +77,9 @@ export class LinkPersonsHandler implements ICommandHandler<LinkPersonsCommand, L
       )) as Array<{ id: string }>;
       return row.id;
     }
-    const [row] = (await tx.query(
+    const [row] = (await preparedQuery(
+      tx,
+      'person_link_new_v1',
       `WITH person AS (
          INSERT INTO persons (full_name, full_name_norm, phone, created_at, updated_at)
          VALUES ($3, $4, $5, $6, $6) RETURNING id)${link('$3', '$5', 'NULL')}`,

@@ -116,12 +116,20 @@ export class CallStream {
   /** Stops sending new calls and waits until every call already sent is acknowledged. */
   async stop(timeoutMs = 120_000): Promise<void> {
     this.stopping = true;
-    await Promise.race([
-      Promise.all(this.loops),
-      sleep(timeoutMs).then(() => {
-        throw new Error('calls in flight were not acknowledged in time');
-      }),
-    ]);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        Promise.all(this.loops),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error('calls in flight were not acknowledged in time')),
+            timeoutMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async loop(worker: number): Promise<void> {

@@ -62,7 +62,7 @@ describe('fault: SIGKILL of a worker while deadlines are due', () => {
             ).rows[0].n,
           );
         const stream = new CallStream(() => [api.baseUrl], token, [codes['AST-YESIL']], 'wkill');
-        stream.start(4);
+        stream.start(2);
         await sleep(6000);
         const dueAtKill: number[] = [];
         const restartSeconds: number[] = [];

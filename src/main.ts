@@ -11,6 +11,8 @@ import { resolveRuntime } from './config/resolve-runtime';
 import { DeadlineRunner } from './modules/deadlines/application/deadline-runner';
 import { UserRepository } from './modules/identity/application/ports/user.repository';
 import { seedDemo } from './seed/demo-seed';
+import { startMetricsListener } from './modules/operations/metrics-listener';
+import { MetricsService } from './modules/operations/metrics.service';
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
@@ -84,6 +86,8 @@ async function main(): Promise<void> {
   if (runtime.embedded) app.get(DeadlineRunner).start();
 
   await app.listen({ port: env.PORT, host: '0.0.0.0' });
+  // Prometheus on the internal network reads this one; GET /api/v1/metrics stays admin-only.
+  if (env.METRICS_PORT) await startMetricsListener(app.get(MetricsService), env.METRICS_PORT);
   logger.info(
     {
       port: env.PORT,

@@ -6,6 +6,8 @@ import { DeadlineRunner } from './modules/deadlines/application/deadline-runner'
 import { createRootLogger, PinoNestLogger } from './common/logger';
 import { environmentOrExit } from './config/app-config';
 import { resolveRuntime } from './config/resolve-runtime';
+import { startMetricsListener } from './modules/operations/metrics-listener';
+import { MetricsService } from './modules/operations/metrics.service';
 
 /**
  * Second entry point: the job runner for deadlines, alerts and outbound notifications. It shares
@@ -32,10 +34,14 @@ async function worker(): Promise<void> {
   );
   // Any number of workers may run: each batch claims its rows with FOR UPDATE SKIP LOCKED.
   context.get(DeadlineRunner).start();
-  logger.info('worker ready: firing deadlines');
+  const metricsServer = env.METRICS_PORT
+    ? await startMetricsListener(context.get(MetricsService), env.METRICS_PORT)
+    : null;
+  logger.info({ metricsPort: env.METRICS_PORT ?? null }, 'worker ready: firing deadlines');
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'worker shutting down');
+      metricsServer?.close();
       void context
         .get(DeadlineRunner)
         .stop()

@@ -124,6 +124,17 @@ export class EnvironmentSchema {
   @Min(1)
   @Max(100)
   SSE_MAX_STREAMS_PER_USER: number = 5;
+
+  /**
+   * Port of a separate, unauthenticated `GET /metrics` listener for Prometheus on an internal
+   * network (API and worker alike; the worker has no other HTTP). Unset: none. Never publish it.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
 }
 
 const SECRET_NAMES = new Set(['JWT_SECRET', 'QAMQOR_HMAC_SECRET', 'DEMO_PASSWORD', 'DATABASE_URL']);

@@ -66,9 +66,15 @@ describe('fault: two APIs and two workers on one database under a mixed load', (
       expect(units.length).toBeGreaterThanOrEqual(4);
 
       const open: string[] = [];
-      const stream = new CallStream(() => urls, token, districts, 'mixed', (c) => {
-        open.push(c.incidentId!);
-      });
+      const stream = new CallStream(
+        () => urls,
+        token,
+        districts,
+        'mixed',
+        (c) => {
+          open.push(c.incidentId!);
+        },
+      );
       const tally = new Tally();
       const unexpected: Array<{ what: string; status: number; code: unknown }> = [];
       const note = (what: string, r: { status: number; body: Record<string, unknown> | null }) => {
@@ -175,9 +181,7 @@ describe('fault: two APIs and two workers on one database under a mixed load', (
             )
           ).rows[0].n,
         );
-        const { rows: firedBy } = await db.query<{ n: string }>(
-          `SELECT count(*) AS n FROM alerts`,
-        );
+        const { rows: firedBy } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM alerts`);
         summary({
           test: 'two-apis-two-workers',
           seconds: LOAD_SECONDS,

@@ -101,9 +101,12 @@ export async function checkIntegrity(db: Client): Promise<IntegrityCheck> {
 }
 
 /** Re-computes every hash chain in the event store (libs/event-store's own verify). */
-export async function verifyChains(
-  db: Client,
-): Promise<{ ok: boolean; streamsChecked: number; eventsChecked: number; firstBrokenAt?: unknown }> {
+export async function verifyChains(db: Client): Promise<{
+  ok: boolean;
+  streamsChecked: number;
+  eventsChecked: number;
+  firstBrokenAt?: unknown;
+}> {
   const store = new EventStore(() => new Date());
   // verify only reads through `query(sql, params)` returning rows.
   const reader = {
@@ -170,7 +173,9 @@ export async function checkAlerts(db: Client, graceSeconds = 120): Promise<Alert
  * No crew on two incidents: at most one active assignment per crew now, and no two assignments
  * of one crew whose spans (assigned → cleared/cancelled, open-ended while active) overlap.
  */
-export async function checkCrews(db: Client): Promise<{ activeTwice: number; overlapping: number }> {
+export async function checkCrews(
+  db: Client,
+): Promise<{ activeTwice: number; overlapping: number }> {
   return {
     activeTwice: await count(
       db,

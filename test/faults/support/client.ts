@@ -75,7 +75,9 @@ export class Tally {
     return n;
   }
   toJSON(): Record<string, number> {
-    return Object.fromEntries([...this.byStatus].sort((a, b) => a[0] - b[0]).map(([s, c]) => [String(s), c]));
+    return Object.fromEntries(
+      [...this.byStatus].sort((a, b) => a[0] - b[0]).map(([s, c]) => [String(s), c]),
+    );
   }
 }
 

@@ -59,7 +59,8 @@ export class FaultEnv {
   async close(): Promise<void> {
     for (const s of this.services) await s.kill('SIGKILL').catch(() => undefined);
     await this.cluster?.close();
-    if (!this.failed && !process.env.FAULTS_KEEP) rmSync(this.dir, { recursive: true, force: true });
+    if (!this.failed && !process.env.FAULTS_KEEP)
+      rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { call, CallStream, districtIdsByCode, login, Tally } from './support/client';
 import { checkCalls, checkIntegrity, connect, verifyChains } from './support/checks';
+import { freePort } from './support/cluster';
 import { FaultEnv, summary } from './support/fault-env';
 
 const OUTAGE_SECONDS = Number(process.env.FAULTS_OUTAGE_SECONDS ?? 10);
@@ -18,7 +19,8 @@ describe('fault: PostgreSQL stopped for ten seconds under load', () => {
     env = await FaultEnv.create('db-outage');
     await env.run(async () => {
       const api = env.service('api', 'api');
-      const worker = env.service('worker', 'worker');
+      const metricsPort = await freePort();
+      const worker = env.service('worker', 'worker', { METRICS_PORT: String(metricsPort) });
       await api.start();
       await worker.start();
       const apiPid = api.child?.pid;
@@ -79,6 +81,11 @@ describe('fault: PostgreSQL stopped for ten seconds under load', () => {
         const calls = await checkCalls(db, stream.sent);
         const integrity = await checkIntegrity(db);
         const chains = await verifyChains(db);
+        // The worker's batches failed while the database was down, and said so on /metrics.
+        const workerMetrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        const jobFailures = Number(
+          /^job_failures_total\{job="deadlines"\} (\d+)$/m.exec(workerMetrics)?.[1] ?? -1,
+        );
         const all = new Tally();
         for (const t of [stream.tally, reads, logins, ready])
           for (const [s, n] of t.byStatus) for (let i = 0; i < n; i++) all.add(s);
@@ -100,6 +107,7 @@ describe('fault: PostgreSQL stopped for ten seconds under load', () => {
           logins: logins.toJSON(),
           ready: ready.toJSON(),
           restarts: api.starts - 1 + (worker.starts - 1),
+          workerJobFailures: jobFailures,
         };
         summary(line);
         expect(ackedBefore).toBeGreaterThan(0);
@@ -114,6 +122,7 @@ describe('fault: PostgreSQL stopped for ten seconds under load', () => {
         expect(api.child?.pid).toBe(apiPid);
         expect(worker.child?.pid).toBe(workerPid);
         expect(api.starts).toBe(1);
+        expect(jobFailures).toBeGreaterThan(0);
         expect(calls.acknowledged).toBe(stream.sent.length);
         expect(calls.lost).toBe(0);
         expect(calls.duplicated).toBe(0);

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { call, CallStream, districtIdsByCode, login } from './support/client';
 import { checkAlerts, connect, verifyChains } from './support/checks';
+import { freePort } from './support/cluster';
 import { FaultEnv, summary } from './support/fault-env';
 
 const KILLS = Number(process.env.FAULTS_WORKER_KILLS ?? 5);
@@ -20,7 +21,8 @@ describe('fault: SIGKILL of a worker while deadlines are due', () => {
     env = await FaultEnv.create('worker-kill');
     await env.run(async () => {
       const api = env.service('api', 'api');
-      const worker = env.service('worker', 'worker');
+      const metricsPort = await freePort();
+      const worker = env.service('worker', 'worker', { METRICS_PORT: String(metricsPort) });
       await api.start();
       await worker.start();
       const admin = await login(api.baseUrl, 'admin');
@@ -87,6 +89,11 @@ describe('fault: SIGKILL of a worker while deadlines are due', () => {
         );
         const byKind = Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));
         const chains = await verifyChains(db);
+        // The last worker's own lag histogram (since its start) saw the alerts it fired.
+        const workerMetrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        const lagObserved = Number(
+          /^deadline_fire_lag_seconds_count (\d+)$/m.exec(workerMetrics)?.[1] ?? -1,
+        );
         summary({
           test: 'worker-sigkill',
           kills: KILLS,
@@ -103,6 +110,7 @@ describe('fault: SIGKILL of a worker while deadlines are due', () => {
           dueAtKill,
           recoverySeconds: Number(Math.max(...restartSeconds).toFixed(2)),
           chainsOk: chains.ok,
+          lastWorkerLagObservations: lagObserved,
         });
         // The kills landed while deadlines were due, or the test proves nothing.
         expect(dueAtKill.some((n) => n > 0)).toBe(true);
@@ -115,6 +123,7 @@ describe('fault: SIGKILL of a worker while deadlines are due', () => {
         expect(alerts.lateOver120s).toBe(0);
         expect(alerts.maxLagSeconds).toBeLessThan(120);
         expect(chains.ok).toBe(true);
+        expect(lagObserved).toBeGreaterThan(0);
       } finally {
         await db.end();
       }

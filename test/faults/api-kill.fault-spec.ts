@@ -51,6 +51,7 @@ describe('fault: SIGKILL of the API during a stream of calls', () => {
         const line = {
           test: 'api-sigkill',
           kills: KILLS,
+          transactionsCut: env.transactionsCut(),
           sent: stream.sent.length,
           attempts: stream.tally.count(() => true),
           cutInFlight: stream.tally.count((s) => s === -1),

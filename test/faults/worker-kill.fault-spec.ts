@@ -108,6 +108,7 @@ describe('fault: SIGKILL of a worker while deadlines are due', () => {
           maxLagSeconds: alerts.maxLagSeconds,
           p99LagSeconds: alerts.p99LagSeconds,
           dueAtKill,
+          transactionsCut: env.transactionsCut(),
           recoverySeconds: Number(Math.max(...restartSeconds).toFixed(2)),
           chainsOk: chains.ok,
           lastWorkerLagObservations: lagObserved,

@@ -56,6 +56,20 @@ export class FaultEnv {
 
   private failed = false;
 
+  /**
+   * Client connections PostgreSQL saw vanish inside an open transaction (its log says so): how
+   * many kills landed mid-transaction.
+   */
+  transactionsCut(): number {
+    const pgLog = join(this.dir, 'postgres.log');
+    if (!existsSync(pgLog)) return 0;
+    return (
+      readFileSync(pgLog, 'utf8').split(
+        'unexpected EOF on client connection with an open transaction',
+      ).length - 1
+    );
+  }
+
   async close(): Promise<void> {
     for (const s of this.services) await s.kill('SIGKILL').catch(() => undefined);
     await this.cluster?.close();

@@ -2,6 +2,7 @@ import { type AddressInfo } from 'node:net';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FakeClock } from '@app/testing';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { DeadlineRunner } from '../src/modules/deadlines/application/deadline-runner';
 import { JobMetrics } from '../src/modules/operations/job-metrics';
 import { startMetricsListener } from '../src/modules/operations/metrics-listener';
@@ -67,7 +68,15 @@ describe("/metrics: the on-call person's figures", () => {
       .get(`/api/v1/incidents/${unknownId}`)
       .auth(dispatcherToken, { type: 'bearer' });
     expect(notFound.status).toBe(404);
-    clock.advance(90_000);
+    // 30 s past the call's deadline (whatever the rule set in force says; other specs add versions).
+    const [deadline] = (await app
+      .get(DataSource)
+      .query(
+        `SELECT due_at FROM deadlines WHERE subject_id = $1 AND kind = 'coded_call_unassigned'`,
+        [call.body.incidentId],
+      )) as Array<{ due_at: Date }>;
+    expect(deadline.due_at.getTime()).toBeGreaterThan(clock.now().getTime());
+    clock.set(new Date(deadline.due_at.getTime() + 30_000));
 
     const after = await scrape();
     expect(value(after, posted)).toBe(value(before, posted) + 1);
@@ -77,8 +86,8 @@ describe("/metrics: the on-call person's figures", () => {
     expect(value(after, p1)).toBe(value(before, p1) + 1);
     expect(
       value(after, 'dispatch_queue_oldest_waiting_seconds{priority="1"}'),
-    ).toBeGreaterThanOrEqual(90);
-    // 90 s after the call its 60 s deadline is due and unfired, though not yet 60 s late.
+    ).toBeGreaterThanOrEqual(30);
+    // 30 s after it fell due, the call's deadline is due and unfired.
     expect(value(after, dueSeries)).toBeGreaterThanOrEqual(1);
     expect(value(after, 'deadlines_oldest_due_unfired_seconds')).toBeGreaterThanOrEqual(30);
     expect(value(after, 'metrics_database_up')).toBe(1);
@@ -97,7 +106,7 @@ describe("/metrics: the on-call person's figures", () => {
     expect(value(fired, lateSeries)).toBe(0);
     expect(value(fired, openCoded)).toBeGreaterThanOrEqual(value(after, openCoded) + 1);
     expect(value(fired, 'deadline_fire_lag_seconds_count')).toBeGreaterThanOrEqual(lagCount + 1);
-    // This call's deadline fired 30 s after it fell due (the clock moved 90 s; the rule is 60 s).
+    // This call's deadline fired 30 s after it fell due.
     expect(value(fired, 'deadline_fire_lag_seconds_bucket{le="60"}')).toBeGreaterThanOrEqual(
       value(after, 'deadline_fire_lag_seconds_bucket{le="60"}') + 1,
     );

@@ -15,6 +15,7 @@ import { AccessLogEnforcementSubjects1765800000004 } from './1765800000004-acces
 import { Notifications1765900000000 } from './1765900000000-notifications';
 import { IncidentResponseFacts1765900001000 } from './1765900001000-incident-response-facts';
 import { EventsCommitOrder1765900004000 } from './1765900004000-events-commit-order';
+import { OpenAlertsIndex1765900003000 } from './1765900003000-open-alerts-index';
 
 /** Every migration, in order. Listed explicitly so build, run and Jest (ESM) load the same set. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   Notifications1765900000000,
   IncidentResponseFacts1765900001000,
   EventsCommitOrder1765900004000,
+  OpenAlertsIndex1765900003000,
 ];

@@ -13,6 +13,8 @@ import { NotificationWorker } from './modules/notifications/application/notifica
 import { UserRepository } from './modules/identity/application/ports/user.repository';
 import { IntegrityService } from './modules/audit/integrity/integrity.service';
 import { seedDemo } from './seed/demo-seed';
+import { startMetricsListener } from './modules/operations/metrics-listener';
+import { MetricsService } from './modules/operations/metrics.service';
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
@@ -92,6 +94,8 @@ async function main(): Promise<void> {
   }
 
   await app.listen({ port: env.PORT, host: '0.0.0.0' });
+  // Prometheus on the internal network reads this one; GET /api/v1/metrics stays admin-only.
+  if (env.METRICS_PORT) await startMetricsListener(app.get(MetricsService), env.METRICS_PORT);
   logger.info(
     {
       port: env.PORT,

@@ -8,6 +8,8 @@ import { IntegrityService } from './modules/audit/integrity/integrity.service';
 import { createRootLogger, PinoNestLogger } from './common/logger';
 import { environmentOrExit } from './config/app-config';
 import { resolveRuntime } from './config/resolve-runtime';
+import { startMetricsListener } from './modules/operations/metrics-listener';
+import { MetricsService } from './modules/operations/metrics.service';
 
 /**
  * Second entry point: the job runner for deadlines, alerts and outbound notifications. It shares
@@ -38,10 +40,17 @@ async function worker(): Promise<void> {
   await context.get(NotificationWorker).start();
   // Any number of workers may run: an advisory lock elects one checkpoint writer per interval.
   context.get(IntegrityService).startCheckpoints();
-  logger.info('worker ready: firing deadlines, delivering notifications, writing checkpoints');
+  const metricsServer = env.METRICS_PORT
+    ? await startMetricsListener(context.get(MetricsService), env.METRICS_PORT)
+    : null;
+  logger.info(
+    { metricsPort: env.METRICS_PORT ?? null },
+    'worker ready: firing deadlines, delivering notifications, writing checkpoints',
+  );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'worker shutting down');
+      metricsServer?.close();
       // Stop taking work, let what is in flight finish, then close the pool.
       void Promise.all([
         context.get(DeadlineRunner).stop(),

@@ -185,6 +185,16 @@ export class EnvironmentSchema {
   @Min(1)
   @Max(86_400)
   CHECKPOINT_INTERVAL_SECONDS: number = 60;
+  /**
+   * Port of a separate, unauthenticated `GET /metrics` listener for Prometheus on an internal
+   * network (API and worker alike; the worker has no other HTTP). Unset: none. Never publish it.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
 }
 
 const SECRET_NAMES = new Set([

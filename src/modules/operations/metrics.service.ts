@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
-/** Prometheus metrics: process defaults plus request durations by route and status. */
+/** Prometheus metrics: process defaults plus requests by route (the route template) and status. */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
@@ -24,8 +24,21 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by method, route template and status class (2xx, 4xx, 5xx); errors are the 4xx and 5xx series',
+    labelNames: ['method', 'route', 'status_class'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Called once per answered request (bootstrap's onResponse hook). */
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    this.httpDuration.labels(method, route, String(status)).observe(seconds);
+    this.httpRequests.labels(method, route, `${Math.floor(status / 100)}xx`).inc();
   }
 
   get contentType(): string {

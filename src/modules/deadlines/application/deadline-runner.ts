@@ -4,6 +4,7 @@ import { EventStore } from '@app/event-store';
 import { Clock } from '@app/kz';
 import { rowsOf, UnitOfWork } from '@app/persistence';
 import { type EntityManager } from 'typeorm';
+import { JobMetrics } from '../../operations/job-metrics';
 import { ALERT_STREAM, AUDIENCE, type AlertKind, ESCALATES } from '../domain/alert-kinds';
 import { DeadlineEffects } from './deadline-effects';
 import { DeadlineScheduler, type NewDeadline, offset } from './deadline-scheduler';
@@ -72,6 +73,7 @@ export class DeadlineRunner implements OnApplicationShutdown {
     private readonly effects: DeadlineEffects,
     private readonly events: EventStore,
     private readonly clock: Clock,
+    private readonly jobMetrics: JobMetrics,
   ) {}
 
   /** Polls every `pollMs`, and at once again while a batch came back full. */
@@ -91,6 +93,7 @@ export class DeadlineRunner implements OnApplicationShutdown {
         if (result.claimed === batch) delay = 0;
       } catch (error) {
         // The database may be down: log without values, back off, and keep polling.
+        this.jobMetrics.jobFailed('deadlines');
         this.logger.warn(
           { err: { type: (error as Error).name, code: (error as { code?: string }).code } },
           'deadline batch failed',
@@ -142,9 +145,10 @@ export class DeadlineRunner implements OnApplicationShutdown {
    * claim and re-read, settle the resolved, write the alerts, mark the fired, schedule the
    * escalations; plus one event per alert (its own stream) and any owner's effect.
    */
-  fireDue(limit = 200): Promise<FireResult> {
+  async fireDue(limit = 200): Promise<FireResult> {
     const now = this.clock.now();
-    return this.uow.run(async (tx) => {
+    let lags: number[] = [];
+    const result = await this.uow.run(async (tx) => {
       const due = (await tx.query(
         `SELECT d.id, d.kind, d.subject_type, d.subject_id, d.district_id, d.due_at,
                 ${STILL_DUE_SQL} AS still_due
@@ -161,12 +165,16 @@ export class DeadlineRunner implements OnApplicationShutdown {
            WHERE id = ANY($1::uuid[])`,
           [resolved.map((d) => d.id), now],
         );
-      if (firing.length > 0) await this.fire(tx, firing, now);
+      if (firing.length > 0) lags = await this.fire(tx, firing, now);
       return { claimed: due.length, fired: firing.length, settled: resolved.length };
     });
+    // Observed once committed: a rolled-back batch raised nothing.
+    this.jobMetrics.deadlinesFired(lags);
+    return result;
   }
 
-  private async fire(tx: EntityManager, due: DueRow[], now: Date): Promise<void> {
+  /** Writes the alerts of claimed rows; returns each raised alert's lag behind its due time (s). */
+  private async fire(tx: EntityManager, due: DueRow[], now: Date): Promise<number[]> {
     const ids = due.map(() => randomUUID());
     const inserted = await rowsOf<{ id: string; deadline_id: string }>(
       tx,
@@ -194,11 +202,13 @@ export class DeadlineRunner implements OnApplicationShutdown {
       [due.map((d) => d.id), now],
     );
     const alertOf = new Map(inserted.map((r) => [r.deadline_id, r.id]));
+    const lags: number[] = [];
     const escalations: NewDeadline[] = [];
     const rules = await this.scheduler.rulesAt(tx, now);
     for (const d of due) {
       const alertId = alertOf.get(d.id);
       if (!alertId) continue;
+      lags.push((now.getTime() - d.due_at.getTime()) / 1000);
       // Recorded in the event store: the audit trail of what was raised, and the live push to
       // consoles on every instance (one notification per transaction).
       await this.events.append(
@@ -233,5 +243,6 @@ export class DeadlineRunner implements OnApplicationShutdown {
         });
     }
     await this.scheduler.schedule(tx, escalations, now);
+    return lags;
   }
 }

@@ -39,3 +39,11 @@ REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER
 REVOKE DELETE, TRUNCATE, REFERENCES, TRIGGER ON event_stream_heads FROM dispatch_app;
 -- The migration history is the owner's.
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON migrations FROM dispatch_app;
+
+-- The outbound-notification job queue (pg-boss, schema created by our migrations): the app enqueues
+-- in its own transactions and its workers take, retry, expire and archive jobs. Its version is the
+-- owner's, like the migration history.
+GRANT USAGE ON SCHEMA pgboss TO dispatch_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA pgboss TO dispatch_app;
+ALTER DEFAULT PRIVILEGES IN SCHEMA pgboss GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO dispatch_app;
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON pgboss.version FROM dispatch_app;

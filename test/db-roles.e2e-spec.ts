@@ -78,6 +78,21 @@ describe('database roles: the app role cannot rewrite the record', () => {
     );
   });
 
+  it("may work the notification job queue (pg-boss's tables) but not change its version", async () => {
+    const job = await asApp.query(
+      `INSERT INTO pgboss.job (name, data) VALUES ('notify-deliver', '{}'::jsonb) RETURNING id`,
+    );
+    const id = (job.rows as Array<{ id: string }>)[0].id;
+    await asApp.query(
+      `UPDATE pgboss.job SET state = 'active' WHERE name = 'notify-deliver' AND id = $1`,
+      [id],
+    );
+    await asApp.query(`DELETE FROM pgboss.job WHERE name = 'notify-deliver' AND id = $1`, [id]);
+    expect(await refusedByPrivilege(`UPDATE pgboss.version SET version = version`)).toMatch(
+      /permission denied/,
+    );
+  });
+
   it('cannot switch the append-only triggers off', async () => {
     expect(await refusedByPrivilege(`SET session_replication_role = replica`)).toMatch(
       /permission denied/,

@@ -12,6 +12,9 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+COPY deploy/roles.sql ./deploy/roles.sql
+# The checkpoint volume takes this folder's owner when first mounted.
+RUN mkdir -p /var/lib/qorgau/checkpoints && chown node:node /var/lib/qorgau/checkpoints
 USER node
 EXPOSE 3000
 CMD ["node", "dist/src/main.js"]

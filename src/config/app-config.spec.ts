@@ -36,6 +36,22 @@ describe('environment validation', () => {
     expect(text).not.toContain('\n');
   });
 
+  it('takes an empty value as unset (what docker-compose passes for an unset ${X:-})', () => {
+    const env = validateEnvironment({
+      DATABASE_URL: 'postgres://u@h/db',
+      JWT_SECRET: secret,
+      QAMQOR_HMAC_SECRET: '',
+      CHECKPOINT_SIGNING_KEY: '',
+      METRICS_PORT: '',
+    });
+    expect(env.QAMQOR_HMAC_SECRET).toBeUndefined();
+    expect(env.CHECKPOINT_SIGNING_KEY).toBeUndefined();
+    expect(env.METRICS_PORT).toBeUndefined();
+    expect(() =>
+      validateEnvironment({ DATABASE_URL: 'postgres://u@h/db', JWT_SECRET: '' }),
+    ).toThrow(/JWT_SECRET is required when DATABASE_URL is set/);
+  });
+
   it('never echoes a secret value', () => {
     expect(() => validateEnvironment({ JWT_SECRET: 'hunter2-secret' })).toThrow(
       'Configuration error: JWT_SECRET must be at least 32 characters',

@@ -210,7 +210,10 @@ const SECRET_NAMES = new Set([
 export class ConfigurationError extends Error {}
 
 /** Validates the environment; the first problem becomes one line naming the variable. */
-export function validateEnvironment(raw: Record<string, unknown>): EnvironmentSchema {
+export function validateEnvironment(given: Record<string, unknown>): EnvironmentSchema {
+  // An empty value means unset: docker-compose passes `${X:-}` of an unset X as "", and a
+  // deployment that leaves an optional secret out must get its documented default or warning.
+  const raw = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== ''));
   const env = plainToInstance(EnvironmentSchema, raw, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
   if (errors.length > 0) {

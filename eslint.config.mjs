@@ -14,7 +14,10 @@ export default tseslint.config(
     rules: {
       // Jest runs the sources as isolated ES modules: a type imported as a value breaks linking.
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': 'error',
     },
   },
@@ -23,9 +26,34 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Take the time from the injected Clock.' },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Take the time from the injected Clock.' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Take the time from the injected Clock.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Take the time from the injected Clock.',
+        },
       ],
+    },
+  },
+  {
+    // Node's globals, and the page's inside page.evaluate callbacks (they run in the browser).
+    files: ['test/browser/**/*.mjs'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'fetch',
+          'URL',
+          'AbortController',
+          'WritableStream',
+          'performance',
+          'document',
+          'localStorage',
+          'sessionStorage',
+          'indexedDB',
+        ].map((name) => [name, 'readonly']),
+      ),
     },
   },
   {

@@ -1,0 +1,425 @@
+// The console in a real browser: Debian's Chromium driven by playwright-core against the built
+// app (`npm run build` first) on a fresh database of DATABASE_URL's server, with the demo seed.
+// Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run test:browser
+// (without DATABASE_URL the app runs its embedded PostgreSQL in a fresh temporary DATA_DIR).
+// Screenshots go to docs/screenshots/ (committed; the README shows them).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import process from 'node:process';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { chromium } from 'playwright-core';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SHOTS = join(ROOT, 'docs', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const PASSWORD = 'Browser-Test-Password-2026';
+const VIEWPORT = { width: 1366, height: 768 };
+// Yesil district of Astana: the call and the crews' positions are a few hundred metres apart.
+const CALL_AT = { lat: 51.1282, lon: 71.4304 };
+
+let server;
+let serverLog = '';
+let base;
+let browser;
+let adminUrl;
+let dbName;
+let dataDir;
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function withAdmin(sql) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function api(method, path, { token, body, expect = [200, 201] } = {}) {
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!expect.includes(res.status))
+    throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
+  const type = res.headers.get('content-type') ?? '';
+  return type.includes('json') ? JSON.parse(text) : text;
+}
+
+async function login(username) {
+  const res = await api('POST', '/auth/login', { body: { username, password: PASSWORD } });
+  return res.accessToken;
+}
+
+function startServer(port, databaseUrl) {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      ...(databaseUrl
+        ? { DATABASE_URL: databaseUrl, JWT_SECRET: randomBytes(32).toString('hex') }
+        : { DATA_DIR: dataDir }),
+      SEED_DEMO: 'true',
+      DEMO_PASSWORD: PASSWORD,
+      LOG_LEVEL: 'warn',
+      SSE_HEARTBEAT_SECONDS: '5',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (chunk) => {
+    serverLog = (serverLog + chunk.toString()).slice(-20_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  return child;
+}
+
+async function waitReady() {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`app exited ${server.exitCode}:\n${serverLog}`);
+    try {
+      // The seed runs after the routes are up: wait until a demo user can log in.
+      const res = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'prosecutor', password: PASSWORD }),
+      });
+      if (res.status === 200) return;
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(250);
+  }
+  throw new Error(`app did not become ready in 60 s:\n${serverLog}`);
+}
+
+async function newPage(locale = 'en-GB') {
+  const context = await browser.newContext({
+    viewport: VIEWPORT,
+    locale,
+    timezoneId: 'Asia/Almaty',
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    // A refused CSP or a failed script shows up here; a 4xx of the API the page handles does not.
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text()))
+      problems.push(`console: ${m.text()}`);
+  });
+  return { context, page, problems };
+}
+
+async function signIn(page, username) {
+  await page.goto(`${base}/console/`);
+  await page.getByLabel(/^(Username|Имя пользователя)$/).fill(username);
+  await page.getByLabel(/^(Password|Пароль)$/).fill(PASSWORD);
+  // By keyboard: Enter submits the form.
+  await page.getByLabel(/^(Password|Пароль)$/).press('Enter');
+}
+
+async function storageReport(page) {
+  return page.evaluate(async () => ({
+    local: Object.keys(localStorage),
+    session: Object.keys(sessionStorage),
+    cookie: document.cookie,
+    idb: indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : [],
+  }));
+}
+
+/** Counts the canvas's painted pixels: a chart that drew nothing has none. */
+async function paintedPixels(page, selector) {
+  return page.evaluate((sel) => {
+    const canvas = document.querySelector(sel);
+    if (!canvas) return -1;
+    const ctx = canvas.getContext('2d');
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted++;
+    return painted;
+  }, selector);
+}
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+  assert.ok(
+    existsSync(join(ROOT, 'dist', 'console', 'index.html')),
+    'the console is not built: run `npm run build` first',
+  );
+  mkdirSync(SHOTS, { recursive: true });
+  let dbUrl = null;
+  if (process.env.DATABASE_URL) {
+    const admin = new URL(process.env.DATABASE_URL);
+    admin.pathname = '/postgres';
+    adminUrl = admin.toString();
+    dbName = `console_browser_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
+    await withAdmin(`CREATE DATABASE "${dbName}"`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${dbName}`;
+    dbUrl = url.toString();
+  } else {
+    // The embedded PostgreSQL runs as the `postgres` OS user, who must be able to enter it.
+    dataDir = mkdtempSync(join(tmpdir(), 'console-browser-'));
+    chmodSync(dataDir, 0o755);
+  }
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = startServer(port, dbUrl);
+  await waitReady();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await Promise.race([exited, sleep(15_000)]);
+    if (server.exitCode === null) server.kill('SIGKILL');
+  }
+  if (dbName && !process.env.KEEP_TEST_DATABASE)
+    await withAdmin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('dispatch board', () => {
+  let dispatcherToken;
+  let yesil;
+  let almaly;
+  let crews;
+
+  before(async () => {
+    dispatcherToken = await login('dispatcher');
+    const districts = await api('GET', '/districts', { token: dispatcherToken });
+    yesil = districts.find((d) => d.code === 'AST-YESIL');
+    almaly = districts.find((d) => d.code === 'ALA-ALMALY');
+    assert.ok(yesil, 'the demo has the AST-YESIL district');
+    crews = await api('GET', `/units?districtId=${yesil.id}`, { token: dispatcherToken });
+    assert.ok(crews.length >= 2, 'the demo seeds two crews per district');
+  });
+
+  it('logs in, sees a coded call arrive live, assigns a crew and moves it through its steps', async () => {
+    const { context, page, problems } = await newPage('en-GB');
+    try {
+      await signIn(page, 'dispatcher');
+      await page.getByRole('heading', { name: /^Queue/ }).waitFor();
+      const stream = page.getByTestId('stream');
+      await page.waitForSelector('[data-testid="stream"][data-state="live"]');
+      assert.match(await stream.innerText(), /Live/);
+      assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+
+      // The crews report their positions (as their terminals would): the page hears it live.
+      for (const [i, crew] of crews.entries())
+        await api('POST', `/units/${crew.id}/location`, {
+          token: dispatcherToken,
+          body: { lat: CALL_AT.lat + 0.002 * (i + 1), lon: CALL_AT.lon },
+        });
+
+      // Calls already waiting: an ordinary one and one with injuries, in two cities.
+      await api('POST', '/calls', {
+        token: dispatcherToken,
+        body: { districtId: almaly.id, address: 'ул. Толе би, 101', transcript: 'Соседи шумят' },
+      });
+      await api('POST', '/calls', {
+        token: dispatcherToken,
+        body: {
+          districtId: yesil.id,
+          address: 'ул. Сыганак, 18',
+          risk: { injuries: true, alcoholOrDrugs: true },
+        },
+      });
+      await page.locator('section.queue tbody tr').nth(1).waitFor();
+
+      // A coded call comes in on another console.
+      const call = await api('POST', '/calls', {
+        token: dispatcherToken,
+        body: {
+          districtId: yesil.id,
+          address: 'пр. Мангилик Ел, 55, кв. 12',
+          ...CALL_AT,
+          coded: true,
+          transcript: 'Вам привезли маски и антисептики?',
+        },
+      });
+      assert.equal(call.coded, true);
+      assert.equal(call.contactPolicy, 'silent');
+      const row = page.locator(`tr[data-incident="${call.incidentId}"]`);
+      const arrivedAt = Date.now();
+      await row.waitFor({ timeout: 10_000 });
+      const liveMs = Date.now() - arrivedAt;
+      // Without a reload: the page was never navigated again.
+      assert.equal(await page.evaluate(() => performance.getEntriesByType('navigation').length), 1);
+      assert.match(await row.innerText(), /SILENT/);
+      assert.match(await row.innerText(), /Do not call back/);
+      assert.match(await row.innerText(), /P1/);
+      assert.match(
+        await page.getByTestId('announcer').innerText(),
+        /New coded call \(silent\): P1/,
+      );
+      // P1 at the top of the queue.
+      const firstPriority = await page
+        .locator('section.queue tbody tr')
+        .first()
+        .locator('.prio')
+        .innerText();
+      assert.equal(firstPriority, 'P1');
+      // The waiting time ticks.
+      const wait1 = await row.locator('.ticking').innerText();
+      await sleep(2100);
+      const wait2 = await row.locator('.ticking').innerText();
+      assert.notEqual(wait1, wait2, 'the waiting time moves');
+
+      // Open it by keyboard, see the recommended crews.
+      await row.getByRole('button', { name: /^Open/ }).focus();
+      await page.keyboard.press('Enter');
+      const panel = page.getByTestId('incident-panel');
+      await panel.locator('table.recs tbody tr').first().waitFor();
+      const nearest = crews[0];
+      const firstRec = panel.locator('table.recs tbody tr').first();
+      assert.match(await firstRec.innerText(), new RegExp(nearest.callSign));
+      await page.screenshot({ path: join(SHOTS, 'dispatch-board.png') });
+
+      await firstRec.getByRole('button', { name: /^Assign/ }).click();
+      // It leaves the queue, and the crew is dispatched.
+      await row.waitFor({ state: 'detached', timeout: 10_000 });
+      const crewRow = page.locator(`section.crews tr[data-unit="${nearest.id}"]`);
+      await crewRow.getByText('dispatched').waitFor();
+      const queue = await api('GET', `/dispatch/queue?districtId=${yesil.id}`, {
+        token: dispatcherToken,
+      });
+      assert.ok(
+        !queue.some((q) => q.incidentId === call.incidentId),
+        'the API no longer queues it',
+      );
+
+      for (const [button, state] of [
+        ['En route', 'en route'],
+        ['On scene', 'on scene'],
+        ['Cleared', 'available'],
+      ]) {
+        await crewRow.getByRole('button', { name: new RegExp(`^${button}`) }).click();
+        await crewRow.locator('.state', { hasText: state }).waitFor();
+      }
+      const units = await api('GET', `/units?districtId=${yesil.id}`, { token: dispatcherToken });
+      assert.equal(units.find((u) => u.id === nearest.id).status, 'available');
+      const incident = await api('GET', `/incidents/${call.incidentId}`, {
+        token: dispatcherToken,
+      });
+      const types = incident.timeline.map((e) => e.type).join(' ');
+      for (const step of ['Assigned', 'EnRoute', 'OnScene', 'Cleared'])
+        assert.match(types, new RegExp(step, 'i'), `the incident's timeline records ${step}`);
+
+      // Nothing personal in the browser's storage: the token in this tab's session only.
+      const stored = await storageReport(page);
+      assert.deepEqual(stored.local, []);
+      assert.deepEqual(stored.idb, []);
+      assert.equal(stored.cookie, '');
+      assert.deepEqual(
+        stored.session.sort(),
+        ['qorgau.lang', 'qorgau.token'].filter((k) => stored.session.includes(k)),
+      );
+      assert.ok(stored.session.includes('qorgau.token'));
+
+      // Logging out clears it.
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      assert.ok(!(await storageReport(page)).session.includes('qorgau.token'));
+      assert.deepEqual(problems, []);
+      process.stdout.write(`# coded call on the board ${liveMs} ms after POST /calls answered\n`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('says when the stream is lost, and re-reads the queue when it is back', async () => {
+    const { context, page, problems } = await newPage('ru-RU');
+    try {
+      await signIn(page, 'supervisor');
+      await page.waitForSelector('[data-testid="stream"][data-state="live"]');
+      assert.equal(await page.evaluate(() => document.documentElement.lang), 'ru');
+      await page.getByRole('heading', { name: /^Очередь/ }).waitFor();
+
+      // The server cuts the page's stream: the same user opens more streams than an instance
+      // keeps per user (SSE_MAX_STREAMS_PER_USER, 5), so the oldest, the page's, is closed.
+      const supervisorToken = await login('supervisor');
+      const others = new AbortController();
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(`${base}/api/v1/dispatch/stream`, {
+          headers: { authorization: `Bearer ${supervisorToken}` },
+          signal: others.signal,
+        });
+        assert.equal(res.status, 200);
+        void res.body.pipeTo(new WritableStream()).catch(() => undefined);
+      }
+      await page.waitForSelector('[data-testid="stream"][data-state="lost"]', { timeout: 10_000 });
+      assert.match(await page.getByTestId('stream').innerText(), /Поток событий потерян/);
+      // A call arrives while the page hears nothing: only a re-read can show it.
+      const call = await api('POST', '/calls', {
+        token: dispatcherToken,
+        body: { districtId: yesil.id, address: 'ул. Кенесары, 4', ...CALL_AT, coded: true },
+      });
+      others.abort();
+      await page.waitForSelector('[data-testid="stream"][data-state="live"]', { timeout: 30_000 });
+      await page.locator(`tr[data-incident="${call.incidentId}"]`).waitFor({ timeout: 10_000 });
+      assert.match(await page.getByTestId('stream').innerText(), /очередь перечитана/);
+      assert.match(
+        await page.locator(`tr[data-incident="${call.incidentId}"]`).innerText(),
+        /ТИХИЙ/,
+      );
+      await page.screenshot({ path: join(SHOTS, 'dispatch-board-ru.png') });
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('has no page for an inspector, and the role cannot read the queue', async () => {
+    const { context, page } = await newPage('en-GB');
+    try {
+      await signIn(page, 'inspector');
+      await page.getByText('The console has no page for the role').waitFor();
+      assert.equal(await page.locator('section.queue').count(), 0);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -14,10 +14,7 @@ export default tseslint.config(
     rules: {
       // Jest runs the sources as isolated ES modules: a type imported as a value breaks linking.
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      '@typescript-eslint/no-unused-vars': [
-        'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
-      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
     },
   },
@@ -26,14 +23,8 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        {
-          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
-          message: 'Take the time from the injected Clock.',
-        },
-        {
-          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
-          message: 'Take the time from the injected Clock.',
-        },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Take the time from the injected Clock.' },
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Take the time from the injected Clock.' },
       ],
     },
   },
@@ -42,17 +33,8 @@ export default tseslint.config(
     files: ['test/browser/**/*.mjs'],
     languageOptions: {
       globals: Object.fromEntries(
-        [
-          'fetch',
-          'URL',
-          'AbortController',
-          'WritableStream',
-          'performance',
-          'document',
-          'localStorage',
-          'sessionStorage',
-          'indexedDB',
-        ].map((name) => [name, 'readonly']),
+        ['fetch', 'URL', 'AbortController', 'WritableStream', 'performance',
+          'document', 'localStorage', 'sessionStorage', 'indexedDB'].map((name) => [name, 'readonly']),
       ),
     },
   },

@@ -33,7 +33,7 @@ export default tseslint.config(
     files: ['test/browser/**/*.mjs'],
     languageOptions: {
       globals: Object.fromEntries(
-        ['fetch', 'URL', 'AbortController', 'WritableStream', 'performance',
+        ['fetch', 'URL', 'URLSearchParams', 'AbortController', 'WritableStream', 'performance',
           'document', 'localStorage', 'sessionStorage', 'indexedDB'].map((name) => [name, 'readonly']),
       ),
     },

@@ -5,7 +5,7 @@
 // Screenshots go to docs/screenshots/ (committed; the README shows them).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -418,6 +418,148 @@ describe('dispatch board', () => {
       await signIn(page, 'inspector');
       await page.getByText('The console has no page for the role').waitFor();
       assert.equal(await page.locator('section.queue').count(), 0);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("prosecutor's dashboard", () => {
+  let dispatcherToken;
+  let prosecutorToken;
+  let yesil;
+
+  before(async () => {
+    dispatcherToken = await login('dispatcher');
+    prosecutorToken = await login('prosecutor');
+    const districts = await api('GET', '/districts', { token: dispatcherToken });
+    yesil = districts.find((d) => d.code === 'AST-YESIL');
+    // One more call that a crew reached, so that every interval of the report has a figure.
+    const call = await api('POST', '/calls', {
+      token: dispatcherToken,
+      body: { districtId: yesil.id, address: 'ул. Достык, 5', ...CALL_AT, coded: true },
+    });
+    const [crew] = await api('GET', `/units?districtId=${yesil.id}&status=available`, {
+      token: dispatcherToken,
+    });
+    const { assignmentId } = await api('POST', `/incidents/${call.incidentId}/assignments`, {
+      token: dispatcherToken,
+      body: { unitId: crew.id },
+    });
+    for (const status of ['en_route', 'on_scene'])
+      await api('POST', `/assignments/${assignmentId}/status`, {
+        token: dispatcherToken,
+        body: { status },
+      });
+  });
+
+  it('shows the response times of the API in a chart, the breaches, compliance, the chain and the CSV', async () => {
+    const { context, page, problems } = await newPage('en-GB');
+    try {
+      await signIn(page, 'prosecutor');
+      await page.getByRole('heading', { name: 'Response times' }).waitFor();
+      assert.equal(await page.locator('section.queue').count(), 0, 'read-only: no dispatch board');
+
+      // Pick the period (the last 30 days, today included) and the district.
+      const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Almaty' });
+      const from = new Date(Date.parse(`${today}T00:00:00Z`) - 29 * 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+      await page.getByLabel('From').fill(from);
+      await page.getByLabel('To').fill(today);
+      await page.getByLabel('District').selectOption({ label: `${yesil.region} · ${yesil.name}` });
+      await page.getByRole('button', { name: 'Show' }).click();
+
+      const q = new URLSearchParams({
+        from: `${from}T00:00:00+05:00`,
+        to: `${new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)}T00:00:00+05:00`,
+        districtId: yesil.id,
+        groupBy: 'district,priority',
+      });
+      const report = await api('GET', `/audit/response-times?${q}`, { token: prosecutorToken });
+      const measured = report.groups.filter((g) => g.count > 0);
+      assert.ok(measured.length > 0, 'the report has the calls of this run');
+      assert.ok(
+        measured.some((g) => g.receivedToOnScene.count > 0),
+        'a crew reached a call of this run',
+      );
+
+      // The chart's figures are the API's, group by group.
+      const figures = page.locator('table[data-figures="percentiles"] tbody tr');
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('table[data-figures="percentiles"] tbody tr').length === n,
+        measured.length,
+      );
+      for (const [i, g] of measured.entries()) {
+        const row = figures.nth(i);
+        assert.equal(await row.locator('th').innerText(), `${g.districtName} · P${g.priority}`);
+        const cells = await row
+          .locator('td')
+          .evaluateAll((tds) => tds.map((td) => td.dataset.value));
+        const expected = [
+          g.receivedToOnScene.p50,
+          g.receivedToOnScene.p90,
+          g.receivedToOnScene.p95,
+        ];
+        assert.deepEqual(
+          cells.slice(0, 3),
+          expected.map((v) => (v === null ? '' : String(v))),
+          `p50/p90/p95 of ${g.districtName} P${g.priority}`,
+        );
+      }
+      assert.ok(
+        (await paintedPixels(page, 'figure[data-chart="percentiles"] canvas')) > 1000,
+        'Chart.js drew the chart',
+      );
+      assert.ok((await paintedPixels(page, 'figure[data-chart="within-target"] canvas')) > 1000);
+
+      // The breaches: the count the API gives.
+      const breachCount = report.groups.reduce((n, g) => n + g.breachCount, 0);
+      assert.equal(await page.locator('#breaches-title .count').innerText(), String(breachCount));
+
+      // Deadline compliance: a row per row of the API.
+      const compliance = await api(
+        'GET',
+        `/audit/deadline-compliance?${new URLSearchParams({ from: q.get('from'), to: q.get('to'), districtId: yesil.id })}`,
+        { token: prosecutorToken },
+      );
+      const complianceRows = page.getByTestId('compliance').locator('tbody tr');
+      if (compliance.rows.length === 0)
+        await page.getByTestId('compliance').getByText('No data for this period.').waitFor();
+      else assert.equal(await complianceRows.count(), compliance.rows.length);
+
+      // Chain verification and the last checkpoint.
+      await page.getByRole('button', { name: 'Verify the chain' }).click();
+      const verdict = page.getByTestId('verdict');
+      await verdict.waitFor({ timeout: 60_000 });
+      assert.match(await verdict.innerText(), /^Intact: \d+ streams, \d+ events checked\.$/);
+      const latest = await fetch(`${base}/api/v1/audit/checkpoints/latest?heads=false`, {
+        headers: { authorization: `Bearer ${prosecutorToken}` },
+      });
+      if (latest.status === 200) {
+        const checkpoint = await latest.json();
+        await page.getByTestId('checkpoint').waitFor();
+        assert.match(
+          await page.getByTestId('checkpoint').innerText(),
+          new RegExp(checkpoint.keyId),
+        );
+      } else {
+        assert.equal(latest.status, 404);
+        await page.getByText('No checkpoint yet.').waitFor();
+      }
+
+      await page.screenshot({ path: join(SHOTS, 'prosecutor-dashboard.png'), fullPage: true });
+
+      // The CSV, downloaded with the token (no link could carry it).
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download CSV' }).click(),
+      ]);
+      const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
+      const lines = csv.trim().split(/\r?\n/);
+      assert.ok(lines.length >= 1 + measured.length, 'a header and a line per group');
+      assert.match(download.suggestedFilename(), /^response-times_.*\.csv$/);
+      assert.deepEqual(problems, []);
     } finally {
       await context.close();
     }

@@ -81,9 +81,11 @@ function startServer(port, databaseUrl) {
     env: {
       PATH: process.env.PATH,
       PORT: String(port),
+      // Generated secrets, keys and signed checkpoints stay out of the checkout.
+      DATA_DIR: dataDir,
       ...(databaseUrl
         ? { DATABASE_URL: databaseUrl, JWT_SECRET: randomBytes(32).toString('hex') }
-        : { DATA_DIR: dataDir }),
+        : {}),
       SEED_DEMO: 'true',
       DEMO_PASSWORD: PASSWORD,
       LOG_LEVEL: 'warn',
@@ -183,11 +185,11 @@ before(async () => {
     const url = new URL(adminUrl);
     url.pathname = `/${dbName}`;
     dbUrl = url.toString();
-  } else {
-    // The embedded PostgreSQL runs as the `postgres` OS user, who must be able to enter it.
-    dataDir = mkdtempSync(join(tmpdir(), 'console-browser-'));
-    chmodSync(dataDir, 0o755);
   }
+  // Without DATABASE_URL the embedded PostgreSQL lives here too; it runs as the `postgres` OS
+  // user, who must be able to enter the folder.
+  dataDir = mkdtempSync(join(tmpdir(), 'console-browser-'));
+  chmodSync(dataDir, 0o755);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = startServer(port, dbUrl);
@@ -406,6 +408,15 @@ describe('dispatch board', () => {
         /ТИХИЙ/,
       );
       await page.screenshot({ path: join(SHOTS, 'dispatch-board-ru.png') });
+
+      // Kazakh where the words exist, Russian where they do not yet.
+      await page.getByRole('combobox', { name: /^Язык/ }).selectOption('kk');
+      await page.getByRole('heading', { name: /^Кезек/ }).waitFor();
+      assert.equal(await page.evaluate(() => document.documentElement.lang), 'kk');
+      assert.match(
+        await page.locator(`tr[data-incident="${call.incidentId}"]`).innerText(),
+        /ҮНСІЗ/,
+      );
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
@@ -434,23 +445,51 @@ describe("prosecutor's dashboard", () => {
     prosecutorToken = await login('prosecutor');
     const districts = await api('GET', '/districts', { token: dispatcherToken });
     yesil = districts.find((d) => d.code === 'AST-YESIL');
-    // One more call that a crew reached, so that every interval of the report has a figure.
-    const call = await api('POST', '/calls', {
-      token: dispatcherToken,
-      body: { districtId: yesil.id, address: 'ул. Достык, 5', ...CALL_AT, coded: true },
-    });
-    const [crew] = await api('GET', `/units?districtId=${yesil.id}&status=available`, {
-      token: dispatcherToken,
-    });
-    const { assignmentId } = await api('POST', `/incidents/${call.incidentId}/assignments`, {
-      token: dispatcherToken,
-      body: { unitId: crew.id },
-    });
-    for (const status of ['en_route', 'on_scene'])
-      await api('POST', `/assignments/${assignmentId}/status`, {
+    // Calls of the last two hours that a crew reached, entered with their real times (as a
+    // centre does after an outage): one within the 15-minute target, two past it.
+    const crews = await api('GET', `/units?districtId=${yesil.id}`, { token: dispatcherToken });
+    const crew = crews.find((c) => c.callSign.endsWith('-02'));
+    const ago = (minutes) => new Date(Date.now() - minutes * 60_000).toISOString();
+    const reason = { backdateReason: 'entered after a radio outage' };
+    const timeline = [
+      { received: 120, assigned: 118, enRoute: 117, onScene: 108, cleared: 100, coded: true },
+      { received: 95, assigned: 92, enRoute: 91, onScene: 70, cleared: 66, coded: true },
+      {
+        received: 60,
+        assigned: 56,
+        enRoute: 55,
+        onScene: 33,
+        cleared: 28,
+        risk: { injuries: true },
+      },
+      { received: 25, assigned: 24, enRoute: 23.5, onScene: 15, cleared: 10, coded: true },
+    ];
+    for (const [i, c] of timeline.entries()) {
+      const call = await api('POST', '/calls', {
         token: dispatcherToken,
-        body: { status },
+        body: {
+          districtId: yesil.id,
+          address: `ул. Достык, ${i + 1}`,
+          ...CALL_AT,
+          receivedAt: ago(c.received),
+          answeredAt: ago(c.received - 0.2),
+          ...(c.coded ? { coded: true } : { risk: c.risk }),
+        },
       });
+      const { assignmentId } = await api('POST', `/incidents/${call.incidentId}/assignments`, {
+        token: dispatcherToken,
+        body: { unitId: crew.id, at: ago(c.assigned), ...reason },
+      });
+      for (const [status, at] of [
+        ['en_route', c.enRoute],
+        ['on_scene', c.onScene],
+        ['cleared', c.cleared],
+      ])
+        await api('POST', `/assignments/${assignmentId}/status`, {
+          token: dispatcherToken,
+          body: { status, at: ago(at), ...reason },
+        });
+    }
   });
 
   it('shows the response times of the API in a chart, the breaches, compliance, the chain and the CSV', async () => {
@@ -465,9 +504,11 @@ describe("prosecutor's dashboard", () => {
       const from = new Date(Date.parse(`${today}T00:00:00Z`) - 29 * 86_400_000)
         .toISOString()
         .slice(0, 10);
-      await page.getByLabel('From').fill(from);
-      await page.getByLabel('To').fill(today);
-      await page.getByLabel('District').selectOption({ label: `${yesil.region} · ${yesil.name}` });
+      await page.getByLabel('From', { exact: true }).fill(from);
+      await page.getByLabel('To', { exact: true }).fill(today);
+      await page
+        .locator('select[name="district"]')
+        .selectOption({ label: `${yesil.region} · ${yesil.name}` });
       await page.getByRole('button', { name: 'Show' }).click();
 
       const q = new URLSearchParams({
@@ -492,7 +533,7 @@ describe("prosecutor's dashboard", () => {
       );
       for (const [i, g] of measured.entries()) {
         const row = figures.nth(i);
-        assert.equal(await row.locator('th').innerText(), `${g.districtName} · P${g.priority}`);
+        assert.equal(await row.locator('th').textContent(), `${g.districtName} · P${g.priority}`);
         const cells = await row
           .locator('td')
           .evaluateAll((tds) => tds.map((td) => td.dataset.value));

@@ -69,16 +69,20 @@ export function BarChart({
                 data: s.values,
                 borderColor: s.color,
                 backgroundColor: s.color,
-                showLine: false,
+                borderDash: [6, 4],
+                borderWidth: 2,
                 pointStyle: 'line',
-                pointRadius: 14,
+                pointRadius: 24,
                 pointBorderWidth: 3,
+                // Drawn over the bars (a lower order is drawn later).
+                order: 0,
               }
             : {
                 type: 'bar' as const,
                 label: s.label,
                 data: s.values,
                 backgroundColor: s.color,
+                order: 1,
               },
         ),
       },

@@ -1,6 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as Pino } from 'pino';
 
@@ -26,8 +26,9 @@ export const CONSOLE_CSP = [
 
 /** Where `npm run build` puts the console: dist/console beside dist/src (the compiled app). */
 export function defaultConsoleDir(): string {
-  // CommonJS output (npm start) knows its own folder; the ESM test run starts at the checkout.
-  return typeof __dirname === 'string'
+  // The compiled app (dist/src) knows its own folder; a run from the sources (the ESM tests) looks
+  // in the checkout's dist/ from where it was started. Never the console's sources in console/.
+  return typeof __dirname === 'string' && basename(resolve(__dirname, '..')) === 'dist'
     ? resolve(__dirname, '..', 'console')
     : resolve(process.cwd(), 'dist', 'console');
 }

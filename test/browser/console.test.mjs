@@ -1,7 +1,7 @@
 // The console in a real browser: Debian's Chromium driven by playwright-core against the built
 // app (`npm run build` first) on a fresh database of DATABASE_URL's server, with the demo seed.
 // Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run test:browser
-// (without DATABASE_URL the app runs its embedded PostgreSQL in a fresh temporary DATA_DIR).
+// (without DATABASE_URL the test starts the embedded PostgreSQL of dist/libs in a temporary folder).
 // Screenshots go to docs/screenshots/ (committed; the README shows them).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +32,7 @@ let browser;
 let adminUrl;
 let dbName;
 let dataDir;
+let embedded;
 
 async function freePort() {
   return new Promise((resolve, reject) => {
@@ -81,11 +82,10 @@ function startServer(port, databaseUrl) {
     env: {
       PATH: process.env.PATH,
       PORT: String(port),
-      // Generated secrets, keys and signed checkpoints stay out of the checkout.
-      DATA_DIR: dataDir,
-      ...(databaseUrl
-        ? { DATABASE_URL: databaseUrl, JWT_SECRET: randomBytes(32).toString('hex') }
-        : {}),
+      // Generated keys and signed checkpoints stay out of the checkout.
+      DATA_DIR: join(dataDir, 'app'),
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: randomBytes(32).toString('hex'),
       SEED_DEMO: 'true',
       DEMO_PASSWORD: PASSWORD,
       LOG_LEVEL: 'warn',
@@ -175,21 +175,25 @@ before(async () => {
     'the console is not built: run `npm run build` first',
   );
   mkdirSync(SHOTS, { recursive: true });
-  let dbUrl = null;
+  // A temporary folder for the app's DATA_DIR (and the embedded PostgreSQL, if used); the
+  // embedded server runs as the `postgres` OS user, who must be able to enter it.
+  dataDir = mkdtempSync(join(tmpdir(), 'console-browser-'));
+  chmodSync(dataDir, 0o755);
   if (process.env.DATABASE_URL) {
     const admin = new URL(process.env.DATABASE_URL);
     admin.pathname = '/postgres';
     adminUrl = admin.toString();
-    dbName = `console_browser_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
-    await withAdmin(`CREATE DATABASE "${dbName}"`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${dbName}`;
-    dbUrl = url.toString();
+  } else {
+    const persistence = await import(join(ROOT, 'dist', 'libs', 'persistence', 'src', 'index.js'));
+    const start = persistence.startEmbeddedPostgres ?? persistence.default.startEmbeddedPostgres;
+    embedded = await start(join(dataDir, 'pg'), () => undefined);
+    adminUrl = embedded.url;
   }
-  // Without DATABASE_URL the embedded PostgreSQL lives here too; it runs as the `postgres` OS
-  // user, who must be able to enter the folder.
-  dataDir = mkdtempSync(join(tmpdir(), 'console-browser-'));
-  chmodSync(dataDir, 0o755);
+  dbName = `console_browser_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  await withAdmin(`CREATE DATABASE "${dbName}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  const dbUrl = url.toString();
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = startServer(port, dbUrl);
@@ -220,6 +224,7 @@ after(async () => {
   }
   if (dbName && !process.env.KEEP_TEST_DATABASE)
     await withAdmin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  await embedded?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -408,6 +413,26 @@ describe('dispatch board', () => {
         /ТИХИЙ/,
       );
       await page.screenshot({ path: join(SHOTS, 'dispatch-board-ru.png') });
+
+      // The server's own `resync`: its LISTEN connection to PostgreSQL is cut, so what commits
+      // meanwhile is not announced; once it listens again it tells every console to re-read.
+      const stream = page.getByTestId('stream');
+      const resyncs = Number(await stream.getAttribute('data-resyncs'));
+      await withAdmin(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = '${dbName}' AND application_name = 'qorgau-dispatch-live'`,
+      );
+      const unheard = await api('POST', '/calls', {
+        token: dispatcherToken,
+        body: { districtId: yesil.id, address: 'ул. Бейбитшилик, 9', ...CALL_AT },
+      });
+      await page.waitForFunction(
+        (n) => Number(document.querySelector('[data-testid="stream"]').dataset.resyncs) > n,
+        resyncs,
+        { timeout: 15_000 },
+      );
+      await page.locator(`tr[data-incident="${unheard.incidentId}"]`).waitFor({ timeout: 10_000 });
+      assert.equal(await stream.getAttribute('data-state'), 'live');
 
       // Kazakh where the words exist, Russian where they do not yet.
       await page.getByRole('combobox', { name: /^Язык/ }).selectOption('kk');

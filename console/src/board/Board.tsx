@@ -50,6 +50,7 @@ export function Board({ me }: { me: User }) {
   const [alerts, setAlerts] = useState<Alert[] | null>(null);
   const [stream, setStream] = useState<StreamState>('connecting');
   const [resyncedAt, setResyncedAt] = useState<Date | null>(null);
+  const [resyncs, setResyncs] = useState(0);
   const [selected, setSelected] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
@@ -163,6 +164,7 @@ export function Board({ me }: { me: User }) {
         resync: () => {
           void handlers.current.reloadAll();
           setResyncedAt(new Date());
+          setResyncs((n) => n + 1);
         },
         refused: () => endSession('sessionExpired'),
       }),
@@ -187,6 +189,8 @@ export function Board({ me }: { me: User }) {
       );
       setNotice({ ok: true, text: t('assigned', { crew: rec.callSign }) });
       setSelected(null);
+      // The panel that had the focus closes: the keyboard goes on from the queue.
+      document.getElementById('queue-title')?.focus();
       await Promise.all([loadQueue(), loadUnits()]);
     } catch (err) {
       setNotice({ ok: false, text: errorText(err) });
@@ -246,7 +250,7 @@ export function Board({ me }: { me: User }) {
             ))}
           </select>
         </label>
-        <StreamBadge state={stream} resyncedAt={resyncedAt} />
+        <StreamBadge state={stream} resyncedAt={resyncedAt} resyncs={resyncs} />
         <div class="notice" role="status" aria-live="polite">
           {notice && <span class={notice.ok ? 'ok' : 'error'}>{notice.text}</span>}
         </div>
@@ -257,7 +261,7 @@ export function Board({ me }: { me: User }) {
       </div>
 
       <section class="queue panel" aria-labelledby="queue-title">
-        <h2 id="queue-title">
+        <h2 id="queue-title" tabIndex={-1}>
           {t('queue')} {queue && <span class="count">{queue.length}</span>}
         </h2>
         {queue === null ? (
@@ -425,9 +429,23 @@ export function Board({ me }: { me: User }) {
   );
 }
 
-function StreamBadge({ state, resyncedAt }: { state: StreamState; resyncedAt: Date | null }) {
+function StreamBadge({
+  state,
+  resyncedAt,
+  resyncs,
+}: {
+  state: StreamState;
+  resyncedAt: Date | null;
+  resyncs: number;
+}) {
   return (
-    <div class={`stream s-${state}`} role="status" data-testid="stream" data-state={state}>
+    <div
+      class={`stream s-${state}`}
+      role="status"
+      data-testid="stream"
+      data-state={state}
+      data-resyncs={resyncs}
+    >
       <span class="dot" aria-hidden="true" />
       {state === 'live'
         ? t('streamLive')

@@ -60,7 +60,8 @@ export async function registerConsole(
   fastify.get('/console', (_request, reply) => reply.redirect(CONSOLE_PREFIX, 301));
 
   if (!existsSync(join(dir, 'index.html'))) {
-    logger.warn({ dir }, 'console not built (run `npm run build`): /console/ answers 404');
+    // Not a fault of the service (the API is whole): `nest build` alone leaves it out.
+    logger.info({ dir }, 'console not built (run `npm run build`): /console/ answers 404');
     const notBuilt = {
       statusCode: 404,
       code: 'CONSOLE_NOT_BUILT',

@@ -12,6 +12,8 @@ import { Enforcement1765800000001 } from './1765800000001-enforcement';
 import { Deadlines1765800000002 } from './1765800000002-deadlines';
 import { LogRetention1765800000003 } from './1765800000003-log-retention';
 import { AccessLogEnforcementSubjects1765800000004 } from './1765800000004-access-log-enforcement-subjects';
+import { Notifications1765900000000 } from './1765900000000-notifications';
+import { IncidentResponseFacts1765900001000 } from './1765900001000-incident-response-facts';
 
 /** Every migration, in order. Listed explicitly so build, run and Jest (ESM) load the same set. */
 export const migrations = [
@@ -29,4 +31,6 @@ export const migrations = [
   Deadlines1765800000002,
   LogRetention1765800000003,
   AccessLogEnforcementSubjects1765800000004,
+  Notifications1765900000000,
+  IncidentResponseFacts1765900001000,
 ];

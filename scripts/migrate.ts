@@ -9,7 +9,12 @@ async function main() {
   const action = process.argv[2];
   if (action !== 'run' && action !== 'revert') fail('usage: migrate.js run|revert');
   const { runtime, embedded, log } = await cliRuntime();
-  const ds = await new DataSource(dataSourceOptions(runtime) as DataSourceOptions).initialize();
+  // Migrations run as the owner: DATABASE_MIGRATION_URL when the app's own role is a lesser one.
+  const url = runtime.env.DATABASE_MIGRATION_URL ?? runtime.databaseUrl;
+  const ds = await new DataSource({
+    ...dataSourceOptions(runtime),
+    url,
+  } as DataSourceOptions).initialize();
   try {
     if (action === 'run') await runMigrationsLocked(ds, log);
     else {

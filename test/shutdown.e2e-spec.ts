@@ -1,4 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { createTestDatabase, dropTestDatabase } from '@app/testing';
@@ -106,6 +108,8 @@ describe('SIGTERM with DATABASE_URL drains the requests in flight, then exits 0'
         DATABASE_URL: db.url,
         JWT_SECRET: TEST_JWT_SECRET,
         LOG_LEVEL: 'info',
+        // The worker writes checkpoints: of this test database, never into `npm start`'s folder.
+        CHECKPOINT_DIR: join(tmpdir(), `qorgau-checkpoints-${db.name}`),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -149,6 +149,12 @@ describe('separation of duties, token revocation and canonical ids', () => {
       .set(as(admin))
       .send({ disabled: false });
     expect(enable.status).toBe(202);
+    // The pending update is listed under the user's name, not only the id.
+    const pending = await http().get('/api/v1/users/changes?status=pending').set(as(admin2));
+    const listed = pending.body.find(
+      (c: { changeId: string }) => c.changeId === enable.body.changeId,
+    );
+    expect(listed).toMatchObject({ kind: 'update', userId: user.id, username: user.username });
     expect((await login(user.username, TEST_PASSWORD)).status).toBe(401);
     await http()
       .post(`/api/v1/users/changes/${enable.body.changeId}/approve`)

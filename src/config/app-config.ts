@@ -5,11 +5,14 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUrl,
   Max,
   Min,
   MinLength,
   validateSync,
 } from 'class-validator';
+
+const WEBHOOK_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === ''
@@ -124,9 +127,75 @@ export class EnvironmentSchema {
   @Min(1)
   @Max(100)
   SSE_MAX_STREAMS_PER_USER: number = 5;
+
+  /** Outbound SMS gateway webhook (victims' safe-contact numbers). Absent: `not_configured`. */
+  @IsOptional()
+  @IsUrl(WEBHOOK_URL, { message: 'NOTIFY_SMS_WEBHOOK_URL must be an http(s) URL' })
+  NOTIFY_SMS_WEBHOOK_URL?: string;
+
+  /** Outbound crisis-centre webhook (victims whose safe contact is a crisis centre). */
+  @IsOptional()
+  @IsUrl(WEBHOOK_URL, { message: 'NOTIFY_CRISIS_WEBHOOK_URL must be an http(s) URL' })
+  NOTIFY_CRISIS_WEBHOOK_URL?: string;
+
+  /** HMAC-SHA256 key signing every outbound webhook (README: "Outbound notifications"). */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'NOTIFY_WEBHOOK_SECRET must be at least 32 characters' })
+  NOTIFY_WEBHOOK_SECRET?: string;
+
+  /** How often (one worker of the cluster) fails expired jobs of workers that died mid-job. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  NOTIFY_MAINTENANCE_SECONDS: number = 10;
+
+  /** Notifications one worker delivers at once. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  NOTIFY_CONCURRENCY: number = 20;
+
+  /**
+   * The owner role's URL, used only to run migrations; DATABASE_URL may then be a role that may
+   * only INSERT and SELECT on the event store (deploy/roles.sql). Unset: DATABASE_URL migrates.
+   */
+  @IsOptional()
+  @IsString()
+  DATABASE_MIGRATION_URL?: string;
+
+  /** Ed25519 private key (PKCS#8 PEM) that signs checkpoints; unset: generated once into DATA_DIR. */
+  @IsOptional()
+  @IsString()
+  CHECKPOINT_SIGNING_KEY?: string;
+
+  /** Where signed checkpoints are written, as new files only; default DATA_DIR/checkpoints. */
+  @IsOptional()
+  @IsString()
+  CHECKPOINT_DIR?: string;
+
+  /** How often a checkpoint of every stream head is signed and written (once per cluster). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  CHECKPOINT_INTERVAL_SECONDS: number = 60;
 }
 
-const SECRET_NAMES = new Set(['JWT_SECRET', 'QAMQOR_HMAC_SECRET', 'DEMO_PASSWORD', 'DATABASE_URL']);
+const SECRET_NAMES = new Set([
+  'JWT_SECRET',
+  'QAMQOR_HMAC_SECRET',
+  'DEMO_PASSWORD',
+  'DATABASE_URL',
+  'NOTIFY_WEBHOOK_SECRET',
+  'DATABASE_MIGRATION_URL',
+  'CHECKPOINT_SIGNING_KEY',
+]);
 
 export class ConfigurationError extends Error {}
 
@@ -157,6 +226,16 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentSc
       throw new ConfigurationError(
         'Configuration error: DATABASE_URL must start with postgres:// or postgresql://',
       );
+    }
+    if (env.DATABASE_MIGRATION_URL !== undefined) {
+      const protocol = URL.canParse(env.DATABASE_MIGRATION_URL)
+        ? new URL(env.DATABASE_MIGRATION_URL).protocol
+        : '';
+      if (!/^postgres(ql)?:$/.test(protocol)) {
+        throw new ConfigurationError(
+          'Configuration error: DATABASE_MIGRATION_URL must be a postgres:// or postgresql:// URL',
+        );
+      }
     }
     if (!env.JWT_SECRET) {
       throw new ConfigurationError(

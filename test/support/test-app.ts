@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CommandBus } from '@nestjs/cqrs';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type Clock } from '@app/kz';
@@ -32,6 +34,8 @@ export async function createTestApp(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DB_POOL_SIZE: '10',
     QAMQOR_HMAC_SECRET: TEST_QAMQOR_SECRET,
+    // Checkpoints belong to one database: never the folder `npm start` writes to.
+    CHECKPOINT_DIR: join(tmpdir(), `qorgau-checkpoints-${process.env.TEST_DATABASE_NAME ?? 'x'}`),
     ...options.env,
   });
   const runtime: Runtime = { env, databaseUrl, embedded: false, jwtSecret: TEST_JWT_SECRET };

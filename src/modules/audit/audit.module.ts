@@ -6,14 +6,21 @@ import { AccessLog } from './application/access-log';
 import { AuditLog } from './application/audit-log';
 import { SqlAccessLog } from './infrastructure/sql-access-log';
 import { SqlAuditLog } from './infrastructure/sql-audit-log';
+import { integrityControllers, integrityProviders } from './integrity/integrity.providers';
+import { DeadlineComplianceHandler } from './reports/deadline-compliance.handler';
+import { AuditReportsController } from './reports/reports.controller';
+import { ResponseTimesHandler } from './reports/response-times.handler';
 
 @Global()
 @Module({
-  controllers: [AccessLogController],
+  controllers: [AccessLogController, ...integrityControllers, AuditReportsController],
   providers: [
     { provide: AuditLog, useClass: SqlAuditLog },
     { provide: AccessLog, useClass: SqlAccessLog },
     { provide: APP_INTERCEPTOR, useClass: AccessRefusalInterceptor },
+    ...integrityProviders,
+    ResponseTimesHandler,
+    DeadlineComplianceHandler,
   ],
   exports: [AuditLog, AccessLog],
 })

@@ -1,8 +1,9 @@
 import { IsTimestamp } from '../../../common/validators';
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { UnitOfWork } from '@app/persistence';
-import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import { Roles } from '../../../common/auth.decorators';
 import { ApiEndpoint } from '../../../common/openapi';
@@ -27,6 +28,12 @@ export class AccessLogQueryDto {
   @Min(1)
   @Max(5000)
   limit?: number;
+  @ApiPropertyOptional({
+    description: 'The X-Next-Cursor of the previous page: continues after its last entry',
+  })
+  @IsOptional()
+  @Matches(/^\d{1,19}$/, { message: 'cursor must be an X-Next-Cursor this endpoint gave out' })
+  cursor?: string;
 }
 
 @ApiTags('audit')
@@ -35,26 +42,44 @@ export class AccessLogQueryDto {
 export class AccessLogController {
   constructor(private readonly uow: UnitOfWork) {}
 
-  /** Who read which person, incident or call, when, from where, and with what outcome. Newest first. */
+  /**
+   * Who read which person, incident or call, when, from where, and with what outcome. Newest
+   * first, in pages: a full page answers with `X-Next-Cursor`, passed back as `cursor`.
+   */
   @Get()
   @Roles('prosecutor')
   @ApiEndpoint({
     summary: 'Who read which person, incident or call, when, and with what outcome; newest first',
+    description:
+      'Pages of `limit` entries; when more remain, the `X-Next-Cursor` header gives the `cursor` ' +
+      'of the next page. Filters combine (AND).',
     ok: { type: AccessLogEntryResponseDto, isArray: true },
   })
-  async list(@Query() q: AccessLogQueryDto) {
-    const subjectId = q.personId ?? q.incidentId ?? null;
+  async list(@Query() q: AccessLogQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const limit = q.limit ?? 500;
     const rows = (await this.uow.manager().query(
-      `SELECT a.user_id, u.username, a.at, a.ip, a.subject_type, a.subject_id, a.query, a.endpoint, a.outcome
+      `SELECT a.id, a.user_id, u.username, a.at, a.ip, a.subject_type, a.subject_id, a.query, a.endpoint, a.outcome
        FROM access_log a JOIN users u ON u.id = a.user_id
        WHERE ($1::uuid IS NULL OR a.subject_id = $1)
-         AND ($2::uuid IS NULL OR a.user_id = $2)
-         AND ($3::timestamptz IS NULL OR a.at >= $3)
-         AND ($4::timestamptz IS NULL OR a.at < $4)
-       ORDER BY a.at DESC, a.id DESC LIMIT $5`,
-      [subjectId, q.userId ?? null, q.from ?? null, q.to ?? null, q.limit ?? 500],
-    )) as Array<Record<string, unknown> & { at: Date }>;
-    return rows.map((r) => ({
+         AND ($2::uuid IS NULL OR a.subject_id = $2)
+         AND ($3::uuid IS NULL OR a.user_id = $3)
+         AND ($4::timestamptz IS NULL OR a.at >= $4)
+         AND ($5::timestamptz IS NULL OR a.at < $5)
+         AND ($6::bigint IS NULL OR (a.at, a.id) < (SELECT c.at, c.id FROM access_log c WHERE c.id = $6))
+       ORDER BY a.at DESC, a.id DESC LIMIT $7`,
+      [
+        q.personId ?? null,
+        q.incidentId ?? null,
+        q.userId ?? null,
+        q.from ?? null,
+        q.to ?? null,
+        q.cursor ?? null,
+        limit + 1,
+      ],
+    )) as Array<Record<string, unknown> & { id: string; at: Date }>;
+    const page = rows.slice(0, limit);
+    if (rows.length > limit) void reply.header('x-next-cursor', String(page[page.length - 1].id));
+    return page.map((r) => ({
       userId: r.user_id,
       username: r.username,
       at: r.at.toISOString(),

@@ -21,6 +21,8 @@ export abstract class AccessLog {
    * transaction rolls back.
    */
   abstract recordDetached(entry: AccessEntry): Promise<void>;
+  /** One entry per subject, in one statement: a report that lists records (e.g. incident ids). */
+  abstract recordEach(entry: Omit<AccessEntry, 'subjectId'>, subjectIds: string[]): Promise<void>;
 }
 
 /**

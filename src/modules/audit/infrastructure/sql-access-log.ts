@@ -20,6 +20,15 @@ export class SqlAccessLog extends AccessLog {
     return this.insert(this.dataSource.manager, e);
   }
 
+  async recordEach(e: Omit<AccessEntry, 'subjectId'>, subjectIds: string[]): Promise<void> {
+    if (subjectIds.length === 0) return;
+    await this.uow.manager().query(
+      `INSERT INTO access_log (user_id, at, ip, subject_type, subject_id, query, endpoint, outcome)
+       SELECT $1, $2, $3, $4, s, $6, $7, $8 FROM unnest($5::uuid[]) AS s`,
+      [e.userId, e.at, e.ip, e.subjectType, subjectIds, e.query ?? null, e.endpoint, e.outcome],
+    );
+  }
+
   private async insert(db: EntityManager, e: AccessEntry): Promise<void> {
     await db.query(
       `INSERT INTO access_log (user_id, at, ip, subject_type, subject_id, query, endpoint, outcome)

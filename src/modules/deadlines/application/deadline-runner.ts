@@ -220,7 +220,7 @@ export class DeadlineRunner implements OnApplicationShutdown {
         ],
         { expectedVersion: 0 },
       );
-      await this.effects.apply(d.kind, tx, d.subject_id, now);
+      await this.effects.apply(d.kind, tx, d.subject_id, now, alertId);
       if (ESCALATES.has(d.kind))
         escalations.push({
           kind: 'alert_unacknowledged',

@@ -36,11 +36,27 @@ export class PersonHistoryResponseDto {
   checkIns!: unknown[];
 }
 
+export class SafeContactEntryDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['phone', 'trusted_person', 'crisis_centre'] }) channel!: string;
+  @ApiProperty({ description: 'the number, trusted person or crisis centre she agreed to' })
+  value!: string;
+  @ApiProperty({ format: 'date-time' }) consentAt!: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) withdrawnAt!: string | null;
+}
+
 export class PersonResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ type: String, nullable: true, example: '791028302728' }) iin!: string | null;
   @ApiProperty({ type: String, nullable: true }) fullName!: string | null;
   @ApiProperty({ type: String, nullable: true }) phone!: string | null;
   @ApiProperty({ type: String, format: 'date', nullable: true }) birthDate!: string | null;
+  @ApiProperty({
+    type: [SafeContactEntryDto],
+    description:
+      'newest first; the newest not withdrawn is the only address notifications to her use',
+  })
+  safeContacts!: SafeContactEntryDto[];
   @ApiProperty({ type: PersonHistoryResponseDto }) history!: PersonHistoryResponseDto;
 }

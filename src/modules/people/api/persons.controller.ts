@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Req } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { checkIin, Clock } from '@app/kz';
@@ -9,7 +9,9 @@ import { DomainError } from '../../../common/domain-error';
 import type { Principal } from '../../../common/roles';
 import { PersonalData } from '../../../common/personal-data';
 import { AccessLog } from '../../audit/application/access-log';
+import { idParam } from '../../../common/id-pipe';
 import {
+  GetPersonByIdQuery,
   GetPersonByIinQuery,
   type PersonLookup,
   type PersonView,
@@ -65,6 +67,36 @@ export class PersonsController {
       subjectId: personId,
       query: 'iin',
       endpoint: 'GET /api/v1/persons',
+      outcome: view ? 'granted' : personId ? 'denied' : 'not_found',
+      at: this.clock.now(),
+    });
+    if (!view) throw DomainError.notFound('Person');
+    return view;
+  }
+
+  /** The same view by id (a victim recorded without an IIN); logged like the IIN lookup. */
+  @Get(':id')
+  @Roles('dispatcher', 'inspector', 'supervisor', 'prosecutor')
+  @PersonalData('person')
+  @ApiEndpoint({
+    summary: 'A person by id, with their history and safe contacts in your districts (logged)',
+    ok: { type: PersonResponseDto },
+    errors: [404],
+  })
+  async byId(
+    @Param('id', idParam) id: string,
+    @CurrentUser() user: Principal,
+    @Req() req: FastifyRequest,
+  ): Promise<PersonView> {
+    const { personId, view } = await this.queries.execute<GetPersonByIdQuery, PersonLookup>(
+      new GetPersonByIdQuery(id, user),
+    );
+    await this.accessLog.record({
+      userId: user.id,
+      ip: req.ip,
+      subjectType: 'person',
+      subjectId: personId,
+      endpoint: 'GET /api/v1/persons/:id',
       outcome: view ? 'granted' : personId ? 'denied' : 'not_found',
       at: this.clock.now(),
     });

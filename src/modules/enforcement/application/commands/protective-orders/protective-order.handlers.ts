@@ -22,6 +22,7 @@ import {
   isRepeatOffence,
 } from '../../../domain/sanctions';
 import { offset } from '../../../../deadlines/application/deadline-scheduler';
+import { VictimNotifier } from '../../../../notifications/application/victim-notifier';
 import { EnforcementSupport, ORDER_STREAM } from '../../enforcement-support';
 import {
   IssueProtectiveOrderCommand,
@@ -331,6 +332,7 @@ export class ServeProtectiveOrderHandler implements ICommandHandler<
     private readonly uow: UnitOfWork,
     private readonly support: EnforcementSupport,
     private readonly clock: Clock,
+    private readonly notifier: VictimNotifier,
   ) {}
 
   async execute(c: ServeProtectiveOrderCommand): Promise<ProtectiveOrderView> {
@@ -348,6 +350,16 @@ export class ServeProtectiveOrderHandler implements ICommandHandler<
       );
       await this.support.cancelCheckIns(tx, order.id, now, 'protective_order');
       await this.support.deadlines.cancel(tx, [order.id], 'served', now, ['order_not_served']);
+      // The victim learns the protection has started, at her safe contact only (same transaction).
+      await this.notifier.notify(
+        tx,
+        {
+          kind: 'order_served',
+          source: { type: 'protective_order', id: order.id },
+          subjectId: order.id,
+        },
+        now,
+      );
       await this.support.scheduleOrderEnd(tx, {
         orderId: order.id,
         districtId: order.district_id,

@@ -63,9 +63,14 @@ export const UserChanges = {
   },
 
   async list(db: EntityManager, status?: UserChangeStatus): Promise<UserChangeRow[]> {
+    // An update names its user by id; the list shows the user's name as well.
+    const columns = COLUMNS.split(', ')
+      .map((c) => (c === 'username' ? 'COALESCE(uc.username, u.username) AS username' : `uc.${c}`))
+      .join(', ');
     return (await db.query(
-      `SELECT ${COLUMNS} FROM user_changes WHERE ($1::text IS NULL OR status = $1)
-       ORDER BY proposed_at DESC, id LIMIT 1000`,
+      `SELECT ${columns} FROM user_changes uc LEFT JOIN users u ON u.id = uc.user_id
+       WHERE ($1::text IS NULL OR uc.status = $1)
+       ORDER BY uc.proposed_at DESC, uc.id LIMIT 1000`,
       [status ?? null],
     )) as UserChangeRow[];
   },

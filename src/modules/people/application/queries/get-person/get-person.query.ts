@@ -7,6 +7,23 @@ export class GetPersonByIinQuery {
   ) {}
 }
 
+export class GetPersonByIdQuery {
+  constructor(
+    readonly id: string,
+    readonly principal: Principal,
+  ) {}
+}
+
+/** A victim's recorded safe contact: the only address notifications to her may use. */
+export interface SafeContactEntry {
+  id: string;
+  channel: string;
+  value: string;
+  consentAt: string;
+  recordedAt: string;
+  withdrawnAt: string | null;
+}
+
 /** `personId` is set whenever the person exists, `view` only when the caller may see them. */
 export interface PersonLookup {
   personId: string | null;
@@ -29,6 +46,8 @@ export interface PersonView {
   fullName: string | null;
   phone: string | null;
   birthDate: string | null;
+  /** Newest first; the first one not withdrawn is the one notifications use. */
+  safeContacts: SafeContactEntry[];
   history: {
     /** A risk signal that may cross districts: how many incidents elsewhere, no details. */
     incidentsInOtherDistricts: number;

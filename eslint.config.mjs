@@ -29,6 +29,16 @@ export default tseslint.config(
     },
   },
   {
+    // Node's globals, and the page's inside page.evaluate callbacks (they run in the browser).
+    files: ['test/browser/**/*.mjs'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['fetch', 'URL', 'URLSearchParams', 'AbortController', 'WritableStream', 'performance',
+          'document', 'localStorage', 'sessionStorage', 'indexedDB'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['bench/**/*.mjs'],
     languageOptions: { globals: { fetch: 'readonly', URL: 'readonly' } },
   },

@@ -12,6 +12,7 @@ import { PinoNestLogger } from './common/logger';
 import { completeOpenApiDocument, ErrorBodyDto } from './common/openapi';
 import { createValidationPipe } from './common/validation';
 import { type Runtime } from './config/runtime';
+import { defaultConsoleDir, registerConsole } from './console-static';
 import { MetricsService } from './modules/operations/metrics.service';
 
 /** A batch of a few thousand reports; single JSON bodies keep BODY_LIMIT_BYTES. */
@@ -29,11 +30,16 @@ function unsupportedMediaType(expected: string): DomainError {
   );
 }
 
+export interface CreateAppOptions extends AppModuleOptions {
+  /** The built console (default: dist/console beside the compiled app). */
+  consoleDir?: string;
+}
+
 /** Builds the HTTP application exactly as production runs it; tests use the same function. */
 export async function createApp(
   runtime: Runtime,
   logger: Pino,
-  options: AppModuleOptions = {},
+  options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
@@ -49,7 +55,7 @@ export async function createApp(
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(runtime, (m) => logger.info(m), options),
+    AppModule.forRoot(runtime, (m) => logger.info(m), { clock: options.clock }),
     adapter,
     // Body parsers are ours (below): Nest's would add form-encoded bodies and unbounded JSON.
     {
@@ -85,6 +91,8 @@ export async function createApp(
   });
 
   const fastify = app.getHttpAdapter().getInstance();
+  // The dispatch board and the prosecutor's dashboard: static pages over this API (/console/).
+  await registerConsole(fastify, options.consoleDir ?? defaultConsoleDir(), logger);
   // Personal data must not stay in browser or proxy caches: every API answer but health is no-store.
   fastify.addHook('onSend', (request, reply, payload, done) => {
     const path = request.url.split('?')[0];

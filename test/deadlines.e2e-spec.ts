@@ -447,6 +447,31 @@ describe('deadlines and alerts', () => {
     }
   });
 
+  it('pages the inbox with a cursor: the pages together are the whole list, newest first', async () => {
+    const page = (cursor?: string, limit = 2) =>
+      http()
+        .get('/api/v1/alerts')
+        .query({ limit, ...(cursor ? { cursor } : {}) })
+        .auth(supervisor.token, { type: 'bearer' });
+    const whole = await page(undefined, 500);
+    expect(whole.status).toBe(200);
+    expect(whole.body.length).toBeGreaterThan(4);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 3; i += 1) {
+      const res = await page(cursor);
+      expect(res.status).toBe(200);
+      expect(res.body).toHaveLength(2);
+      seen.push(...(res.body as Array<{ id: string }>).map((a) => a.id));
+      cursor = res.headers['x-next-cursor'] as string;
+      expect(cursor).toBe(res.body[1].id);
+    }
+    expect(seen).toEqual((whole.body as Array<{ id: string }>).slice(0, 6).map((a) => a.id));
+    const last = await page(undefined, whole.body.length);
+    expect(last.headers['x-next-cursor']).toBeUndefined();
+    expect((await page('not-a-cursor')).status).toBe(400);
+  });
+
   it('housekeeping forgets idempotency keys after a day, once per cluster', async () => {
     clock.set('2027-10-01T05:00:00.000Z');
     const db = app.get(DataSource);

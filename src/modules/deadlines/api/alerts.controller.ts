@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ApiEndpoint } from '../../../common/openapi';
@@ -40,6 +41,14 @@ export class ListAlertsQueryDto {
   @Min(1)
   @Max(500)
   limit?: number;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The X-Next-Cursor of the previous page: continues after its last alert',
+  })
+  @IsOptional()
+  @IsUUID()
+  cursor?: string;
 }
 
 export class ListDeadlinesQueryDto {
@@ -62,17 +71,29 @@ export class AlertsController {
   @Roles(...STAFF)
   @ApiEndpoint({
     summary: 'Your inbox: alerts for your role and districts, newest first',
+    description:
+      'Pages of `limit` alerts; when more remain, the `X-Next-Cursor` header gives the `cursor` ' +
+      'of the next page.',
     ok: { type: AlertResponseDto, isArray: true },
   })
-  list(@Query() q: ListAlertsQueryDto, @CurrentUser() user: Principal): Promise<AlertView[]> {
-    return this.queries.execute(
+  async list(
+    @Query() q: ListAlertsQueryDto,
+    @CurrentUser() user: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AlertView[]> {
+    const limit = q.limit ?? 100;
+    const rows = await this.queries.execute<ListAlertsQuery, AlertView[]>(
       new ListAlertsQuery(user, {
         status: q.status,
         kind: q.kind,
         subjectId: q.subjectId,
-        limit: q.limit ?? 100,
+        limit: limit + 1,
+        cursor: q.cursor,
       }),
     );
+    const page = rows.slice(0, limit);
+    if (rows.length > limit) void reply.header('x-next-cursor', page[page.length - 1].id);
+    return page;
   }
 
   @Post('alerts/:id/ack')

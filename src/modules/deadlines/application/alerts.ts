@@ -54,7 +54,14 @@ const INBOX_WHERE = `($1 = 'prosecutor' OR $1 = ANY(a.audience))
 export class ListAlertsQuery {
   constructor(
     readonly principal: Principal,
-    readonly filter: { status?: string; kind?: string; subjectId?: string; limit: number },
+    readonly filter: {
+      status?: string;
+      kind?: string;
+      subjectId?: string;
+      limit: number;
+      /** An alert id: the page continues after it (newest first). */
+      cursor?: string;
+    },
   ) {}
 }
 
@@ -67,7 +74,8 @@ export class ListAlertsHandler implements IQueryHandler<ListAlertsQuery, AlertVi
       `SELECT a.* FROM alerts a WHERE ${INBOX_WHERE}
          AND ($3::text IS NULL OR a.status = $3) AND ($4::text IS NULL OR a.kind = $4)
          AND ($6::uuid IS NULL OR a.subject_id = $6)
-       ORDER BY a.fired_at DESC, a.id LIMIT $5`,
+         AND ($7::uuid IS NULL OR (a.fired_at, a.id) < (SELECT c.fired_at, c.id FROM alerts c WHERE c.id = $7))
+       ORDER BY a.fired_at DESC, a.id DESC LIMIT $5`,
       [
         principal.role,
         principal.districtIds,
@@ -75,6 +83,7 @@ export class ListAlertsHandler implements IQueryHandler<ListAlertsQuery, AlertVi
         filter.kind ?? null,
         filter.limit,
         filter.subjectId ?? null,
+        filter.cursor ?? null,
       ],
     )) as AlertRow[];
     return rows.map(toView);

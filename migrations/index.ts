@@ -35,6 +35,6 @@ export const migrations = [
   AccessLogEnforcementSubjects1765800000004,
   Notifications1765900000000,
   IncidentResponseFacts1765900001000,
-  EventsCommitOrder1765900004000,
   OpenAlertsIndex1765900003000,
+  EventsCommitOrder1765900004000,
 ];

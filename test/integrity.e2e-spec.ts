@@ -1,5 +1,14 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import {
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,6 +20,7 @@ import request from 'supertest';
 import { buildCheckpoint, type CheckpointHeader } from '../src/modules/audit/integrity/checkpoint';
 import { checkpointName } from '../src/modules/audit/integrity/checkpoint-store';
 import { IntegrityService } from '../src/modules/audit/integrity/integrity.service';
+import { MetricsService } from '../src/modules/operations/metrics.service';
 import { createTestApp, userWithToken } from './support/test-app';
 
 /**
@@ -61,18 +71,17 @@ describe('tamper evidence: verify, checkpoints', () => {
       streamsChecked: number;
       eventsChecked: number;
       firstBrokenAt?: { streamId: string; version: number; reason: string };
-      checkpoint: { sequence: number; problem?: string } | null;
+      checkpoint: { sequence: number; problem?: string; problemSequence?: number } | null;
     };
   };
 
   /**
-   * Each case's stream sorts before every earlier one, so the whole-store verification names the
-   * newest damage first, although the earlier cases stay broken.
+   * A fresh stream of three events. Each case restores what it broke (restoreStream) before the
+   * next: the checkpoint writer refuses to sign over a store that no longer holds the last
+   * checkpoint, so one unrepaired case would stop every later checkpoint.
    */
-  let rank = 100;
   async function streamOfThree(): Promise<string> {
-    rank -= 1;
-    const id = `tamper-${String(rank).padStart(3, '0')}`;
+    const id = randomUUID();
     const store = app.get(EventStore);
     const uow = app.get(UnitOfWork);
     for (const n of [1, 2, 3]) {
@@ -101,6 +110,50 @@ describe('tamper evidence: verify, checkpoints', () => {
       await owner.query('ROLLBACK');
       throw error;
     }
+  }
+
+  /** Keeps a copy of a stream's rows (events and head) for restoreStream. */
+  async function saveStream(id: string) {
+    await owner.query(`CREATE TABLE IF NOT EXISTS saved_events (LIKE events)`);
+    await owner.query(`CREATE TABLE IF NOT EXISTS saved_heads (LIKE event_stream_heads)`);
+    await owner.query(`TRUNCATE saved_events, saved_heads`);
+    await owner.query(`INSERT INTO saved_events SELECT * FROM events WHERE stream_id = $1`, [id]);
+    await owner.query(
+      `INSERT INTO saved_heads SELECT * FROM event_stream_heads WHERE stream_id = $1`,
+      [id],
+    );
+  }
+
+  /** Puts the saved rows back exactly, as the owner with the triggers off. */
+  async function restoreStream(id: string) {
+    await asOwner(`DELETE FROM events WHERE stream_id = $1`, [id]);
+    await asOwner(`DELETE FROM event_stream_heads WHERE stream_id = $1`, [id]);
+    await asOwner(`INSERT INTO events OVERRIDING SYSTEM VALUE SELECT * FROM saved_events`);
+    await asOwner(`INSERT INTO event_stream_heads SELECT * FROM saved_heads`);
+    expect((await verify(id)).ok).toBe(true);
+  }
+
+  const checkpointFailures = async () => {
+    const text = await app.get(MetricsService).registry.metrics();
+    return Number(/^job_failures_total\{job="checkpoint"\} (\d+)$/m.exec(text)?.[1] ?? -1);
+  };
+
+  /**
+   * After a rewrite the writer signs nothing (and counts the refusal), verify keeps naming the
+   * stream, and once the stream is put back a checkpoint is written again.
+   */
+  async function expectCheckpointRefused(id: string, reason: string) {
+    const files = readdirSync(dir).sort();
+    const failures = await checkpointFailures();
+    clock.advance(61_000);
+    expect(await app.get(IntegrityService).takeCheckpoint()).toBeNull();
+    expect(await second.get(IntegrityService).takeCheckpoint()).toBeNull();
+    expect(readdirSync(dir).sort()).toEqual(files);
+    expect(await checkpointFailures()).toBe(failures + 1);
+    // Still broken after the refused checkpoint (before the fix it read ok:true from here on).
+    const all = await verify();
+    expect(all).toMatchObject({ ok: false, firstBrokenAt: { streamId: id, reason } });
+    expect((await verify(id)).firstBrokenAt).toMatchObject({ streamId: id, reason });
   }
 
   async function checkpoint(): Promise<number> {
@@ -156,6 +209,7 @@ describe('tamper evidence: verify, checkpoints', () => {
   it('finds an edited payload', async () => {
     const id = await streamOfThree();
     await checkpoint();
+    await saveStream(id);
     await asOwner(
       `UPDATE events SET payload = '{"n": 2, "note": "changed"}' WHERE stream_id = $1 AND stream_version = 2`,
       [id],
@@ -163,29 +217,35 @@ describe('tamper evidence: verify, checkpoints', () => {
     const expected = { streamId: id, version: 2, reason: 'hash_mismatch' };
     expect((await verify(id)).firstBrokenAt).toEqual(expected);
     expect(await verify()).toMatchObject({ ok: false, firstBrokenAt: expected });
+    await restoreStream(id);
   });
 
   it('finds a deleted middle event', async () => {
     const id = await streamOfThree();
     await checkpoint();
+    await saveStream(id);
     await asOwner(`DELETE FROM events WHERE stream_id = $1 AND stream_version = 2`, [id]);
     const expected = { streamId: id, version: 2, reason: 'missing_event' };
     expect((await verify(id)).firstBrokenAt).toEqual(expected);
     expect((await verify()).firstBrokenAt).toEqual(expected);
+    await restoreStream(id);
   });
 
   it('finds a deleted tail', async () => {
     const id = await streamOfThree();
     await checkpoint();
+    await saveStream(id);
     await asOwner(`DELETE FROM events WHERE stream_id = $1 AND stream_version = 3`, [id]);
     const expected = { streamId: id, version: 3, reason: 'head_mismatch' };
     expect((await verify(id)).firstBrokenAt).toEqual(expected);
     expect((await verify()).firstBrokenAt).toEqual(expected);
+    await restoreStream(id);
   });
 
   it('finds two events swapped', async () => {
     const id = await streamOfThree();
     await checkpoint();
+    await saveStream(id);
     // unique (stream_id, stream_version) is checked row by row: swap through spare versions.
     await asOwner(
       `UPDATE events SET stream_version = stream_version + 1000 WHERE stream_id = $1 AND stream_version IN (1, 2)`,
@@ -199,11 +259,13 @@ describe('tamper evidence: verify, checkpoints', () => {
     const expected = { streamId: id, version: 1, reason: 'prev_hash_mismatch' };
     expect((await verify(id)).firstBrokenAt).toEqual(expected);
     expect((await verify()).firstBrokenAt).toEqual(expected);
+    await restoreStream(id);
   });
 
-  it('finds a tail cut off together with its head (only the checkpoint knows)', async () => {
+  it('finds a tail cut off together with its head, and signs no checkpoint over it', async () => {
     const id = await streamOfThree();
     await checkpoint();
+    await saveStream(id);
     const [second] = (
       await owner.query(`SELECT hash FROM events WHERE stream_id = $1 AND stream_version = 2`, [id])
     ).rows as Array<{ hash: string }>;
@@ -215,11 +277,17 @@ describe('tamper evidence: verify, checkpoints', () => {
     const expected = { streamId: id, version: 3, reason: 'shorter_than_checkpoint' };
     expect((await verify(id)).firstBrokenAt).toEqual(expected);
     expect((await verify()).firstBrokenAt).toEqual(expected);
+    await expectCheckpointRefused(id, 'shorter_than_checkpoint');
+    await restoreStream(id);
+    // Put back, the store checkpoints again (a new stream, so that a head moved).
+    await streamOfThree();
+    await checkpoint();
   });
 
-  it('finds a stream rewritten with fresh hashes and head (only the checkpoint knows)', async () => {
+  it('finds a stream rewritten with fresh hashes and head, and signs no checkpoint over it', async () => {
     const id = await streamOfThree();
     await checkpoint();
+    await saveStream(id);
     const rows = (
       await owner.query(
         `SELECT stream_id, stream_type, stream_version, type, payload, actor_id, occurred_at, recorded_at
@@ -251,6 +319,161 @@ describe('tamper evidence: verify, checkpoints', () => {
     const expected = { streamId: id, version: 3, reason: 'checkpoint_hash_mismatch' };
     expect((await verify(id)).firstBrokenAt).toEqual(expected);
     expect((await verify()).firstBrokenAt).toEqual(expected);
+    await expectCheckpointRefused(id, 'checkpoint_hash_mismatch');
+    await restoreStream(id);
+    // Put back, the store checkpoints again (a new stream, so that a head moved).
+    await streamOfThree();
+    await checkpoint();
+  });
+
+  it('finds a whole stream deleted with its head, and signs no checkpoint over it', async () => {
+    const id = await streamOfThree();
+    await checkpoint();
+    await saveStream(id);
+    await asOwner(`DELETE FROM events WHERE stream_id = $1`, [id]);
+    await asOwner(`DELETE FROM event_stream_heads WHERE stream_id = $1`, [id]);
+    const expected = { streamId: id, version: 1, reason: 'missing_stream' };
+    expect((await verify(id)).firstBrokenAt).toEqual(expected);
+    expect((await verify()).firstBrokenAt).toEqual(expected);
+    await expectCheckpointRefused(id, 'missing_stream');
+    await restoreStream(id);
+    // Put back, the store checkpoints again (a new stream, so that a head moved).
+    await streamOfThree();
+    await checkpoint();
+  });
+
+  /** Events and head with correct hashes, recorded at `recordedAt`, written as the owner. */
+  async function forgeStream(recordedAt: Date): Promise<string> {
+    const id = randomUUID();
+    let prev = GENESIS_HASH;
+    for (const version of [1, 2]) {
+      const event = {
+        streamId: id,
+        streamType: 'incident',
+        streamVersion: version,
+        type: 'Noted',
+        payload: { forged: version },
+        actorId: null,
+        occurredAt: recordedAt,
+        recordedAt,
+      };
+      const hash = chainHash(prev, event);
+      await asOwner(
+        `INSERT INTO events (id, stream_id, stream_type, stream_version, type, payload, actor_id, occurred_at, recorded_at, prev_hash, hash)
+         VALUES ($1, $2, 'incident', $3, 'Noted', $4, NULL, $5, $5, $6, $7)`,
+        [randomUUID(), id, version, JSON.stringify(event.payload), recordedAt, prev, hash],
+      );
+      prev = hash;
+    }
+    await asOwner(
+      `INSERT INTO event_stream_heads (stream_id, stream_type, version, hash, updated_at)
+       VALUES ($1, 'incident', 2, $2, $3)`,
+      [id, prev, recordedAt],
+    );
+    return id;
+  }
+
+  it('finds a stream forged into the past that the checkpoint does not name', async () => {
+    await streamOfThree();
+    await checkpoint();
+    const createdAt = clock.now().getTime();
+    // Within the in-flight margin: a transaction that committed just after the snapshot.
+    const late = await forgeStream(new Date(createdAt - 60_000));
+    expect(await verify(late)).toMatchObject({ ok: true, streamsChecked: 1 });
+    expect((await verify()).ok).toBe(true);
+    // An hour before the checkpoint, and not in it.
+    const forged = await forgeStream(new Date(createdAt - 3_600_000));
+    const expected = { streamId: forged, version: 1, reason: 'not_in_checkpoint' };
+    expect((await verify(forged)).firstBrokenAt).toEqual(expected);
+    expect((await verify()).firstBrokenAt).toEqual(expected);
+    await expectCheckpointRefused(forged, 'not_in_checkpoint');
+    await asOwner(`DELETE FROM events WHERE stream_id = $1`, [forged]);
+    await asOwner(`DELETE FROM event_stream_heads WHERE stream_id = $1`, [forged]);
+    expect((await verify()).ok).toBe(true);
+    // The next checkpoint takes in the late (legitimate-looking) stream.
+    const sequence = await checkpoint();
+    const signed = JSON.parse(readFileSync(join(dir, checkpointName(sequence)), 'utf8')) as {
+      heads: Array<[string, number, string]>;
+    };
+    expect(signed.heads.map((h) => h[0])).toContain(late);
+    expect(signed.heads.map((h) => h[0])).not.toContain(forged);
+  });
+
+  it('notices an edited newest checkpoint file at once', async () => {
+    await streamOfThree();
+    const sequence = await checkpoint();
+    const path = join(dir, checkpointName(sequence));
+    expect((await verify()).ok).toBe(true);
+    const original = readFileSync(path, 'utf8');
+    const file = JSON.parse(original) as { heads: Array<[string, number, string]> };
+    // Same length, another hash: the size does not change.
+    const [, , hash] = file.heads[0];
+    file.heads[0][2] = (hash[0] === 'a' ? 'b' : 'a') + hash.slice(1);
+    chmodSync(path, 0o644);
+    writeFileSync(path, JSON.stringify(file));
+    const result = await verify();
+    expect(result).toMatchObject({
+      ok: false,
+      checkpoint: { problem: 'heads_digest_mismatch', problemSequence: sequence },
+    });
+    const latest = await http()
+      .get('/api/v1/audit/checkpoints/latest')
+      .set('authorization', `Bearer ${token}`);
+    expect(latest.status).toBe(409);
+    expect(latest.body.code).toBe('CHECKPOINT_INVALID');
+    writeFileSync(path, original);
+    expect((await verify()).ok).toBe(true);
+  });
+
+  it('finds checkpoint files deleted, and starts no new chain', async () => {
+    await streamOfThree();
+    await checkpoint();
+    const names = readdirSync(dir).sort();
+    expect(names.length).toBeGreaterThanOrEqual(3);
+    const aside = mkdtempSync(join(tmpdir(), 'qorgau-aside-'));
+    for (const name of names) renameSync(join(dir, name), join(aside, name));
+    try {
+      const result = await verify();
+      expect(result).toMatchObject({
+        ok: false,
+        checkpoint: { problem: 'checkpoint_missing', sequence: names.length },
+      });
+      const failures = await checkpointFailures();
+      clock.advance(61_000);
+      expect(await app.get(IntegrityService).takeCheckpoint()).toBeNull();
+      expect(readdirSync(dir)).toEqual([]);
+      expect(await checkpointFailures()).toBe(failures + 1);
+      // A gap in the middle.
+      for (const name of names) renameSync(join(aside, name), join(dir, name));
+      const middle = readFileSync(join(dir, names[1]));
+      unlinkSync(join(dir, names[1]));
+      expect(await verify()).toMatchObject({
+        ok: false,
+        checkpoint: { problem: 'checkpoint_missing', problemSequence: 2 },
+      });
+      clock.advance(61_000);
+      expect(await app.get(IntegrityService).takeCheckpoint()).toBeNull();
+      writeFileSync(join(dir, names[1]), middle);
+      expect((await verify()).ok).toBe(true);
+    } finally {
+      rmSync(aside, { recursive: true, force: true });
+    }
+  });
+
+  it('answers 400 for a stream id that is no UUID and 404 for an unknown one', async () => {
+    const bad = await http()
+      .get('/api/v1/audit/verify')
+      .query({ streamId: 'not-a-stream' })
+      .set('authorization', `Bearer ${token}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+    expect(bad.body.details.map((d: { field: string }) => d.field)).toContain('streamId');
+    const unknown = await http()
+      .get('/api/v1/audit/verify')
+      .query({ streamId: randomUUID() })
+      .set('authorization', `Bearer ${token}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('NOT_FOUND');
   });
 
   it('finds a truncated events table, and the heads truncated with it', async () => {

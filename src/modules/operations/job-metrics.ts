@@ -3,7 +3,7 @@ import { Counter, Histogram } from 'prom-client';
 import { MetricsService } from './metrics.service';
 
 /** Jobs whose failure series exist from start-up; others appear at their first failure. */
-const KNOWN_JOBS = ['deadlines'];
+const KNOWN_JOBS = ['deadlines', 'checkpoint'];
 
 /**
  * What background jobs report for the operator: the small interface other modules call (the

@@ -11,7 +11,13 @@ export type BreakReason =
   /** The stream ends before the version the checkpoint saw. */
   | 'shorter_than_checkpoint'
   /** The event at the checkpointed version no longer has the checkpointed hash. */
-  | 'checkpoint_hash_mismatch';
+  | 'checkpoint_hash_mismatch'
+  /**
+   * The stream began well before the newest checkpoint (its first event's recorded_at is older
+   * than the checkpoint minus a margin for transactions in flight) and yet the checkpoint does
+   * not name it: events forged into the past.
+   */
+  | 'not_in_checkpoint';
 
 export interface BrokenLink {
   streamId: string;
@@ -24,6 +30,13 @@ export interface ChainReport {
   streamsChecked: number;
   eventsChecked: number;
   firstBrokenAt?: BrokenLink;
+}
+
+/** What verification checks the database against: the newest signed checkpoint. */
+export interface CheckpointView {
+  heads: Map<string, CheckpointHead>;
+  /** A stream the checkpoint does not name must not have begun before this instant. */
+  unnamedNotBefore: Date;
 }
 
 /** Runs one statement; the caller gives every call of one verification the same snapshot. */
@@ -80,6 +93,7 @@ export function checkStream(
   events: ChainedEvent[],
   head: { version: number; hash: string } | null,
   checkpointed: CheckpointHead | undefined,
+  unnamedNotBefore: Date | null = null,
 ): BrokenLink | null {
   if (events.length > 0 || head) {
     const broken = findBreakInStream(events, head ?? { version: 0, hash: GENESIS_HASH });
@@ -92,6 +106,12 @@ export function checkStream(
       return { streamId, version: events.length + 1, reason: 'shorter_than_checkpoint' };
     if (events[version - 1].hash !== hash)
       return { streamId, version, reason: 'checkpoint_hash_mismatch' };
+  } else if (
+    unnamedNotBefore &&
+    events.length > 0 &&
+    events[0].recordedAt.getTime() < unnamedNotBefore.getTime()
+  ) {
+    return { streamId, version: 1, reason: 'not_in_checkpoint' };
   }
   return null;
 }
@@ -109,7 +129,7 @@ export class ChainVerifier {
   async verifyStream(
     db: Query,
     streamId: string,
-    checkpoint: Map<string, CheckpointHead> | null,
+    checkpoint: CheckpointView | null,
   ): Promise<ChainReport> {
     const rows = (await db(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`,
@@ -119,10 +139,16 @@ export class ChainVerifier {
       `SELECT stream_id, version, hash FROM event_stream_heads WHERE stream_id = $1`,
       [streamId],
     )) as HeadRow[];
-    const checkpointed = checkpoint?.get(streamId);
+    const checkpointed = checkpoint?.heads.get(streamId);
     if (rows.length === 0 && heads.length === 0 && !checkpointed)
       return { ok: true, streamsChecked: 0, eventsChecked: 0 };
-    const broken = checkStream(streamId, rows.map(toChained), heads[0] ?? null, checkpointed);
+    const broken = checkStream(
+      streamId,
+      rows.map(toChained),
+      heads[0] ?? null,
+      checkpointed,
+      checkpoint?.unnamedNotBefore ?? null,
+    );
     return {
       ok: broken === null,
       streamsChecked: 1,
@@ -133,10 +159,10 @@ export class ChainVerifier {
 
   async verifyAll(
     db: Query,
-    checkpoint: Map<string, CheckpointHead> | null,
+    checkpoint: CheckpointView | null,
     onProgress: (p: VerifyProgress) => void = () => undefined,
   ): Promise<ChainReport> {
-    const unseen = new Set(checkpoint?.keys() ?? []);
+    const unseen = new Set(checkpoint?.heads.keys() ?? []);
     let streamsChecked = 0;
     let eventsChecked = 0;
     const report = (firstBrokenAt?: BrokenLink): ChainReport => ({
@@ -159,11 +185,17 @@ export class ChainVerifier {
       }
       for (const id of page.ids) {
         const events = byStream.get(id) ?? [];
-        const checkpointed = checkpoint?.get(id);
+        const checkpointed = checkpoint?.heads.get(id);
         unseen.delete(id);
         streamsChecked += 1;
         eventsChecked += events.length;
-        const broken = checkStream(id, events, page.heads.get(id) ?? null, checkpointed);
+        const broken = checkStream(
+          id,
+          events,
+          page.heads.get(id) ?? null,
+          checkpointed,
+          checkpoint?.unnamedNotBefore ?? null,
+        );
         if (broken) {
           await next?.catch(() => undefined);
           return report(broken);

@@ -1,4 +1,4 @@
-import { chmod, mkdir, open, readdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -13,6 +13,13 @@ export abstract class CheckpointStore {
   abstract latestSequence(): Promise<number | null>;
   /** A given checkpoint's text, or null. */
   abstract read(sequence: number): Promise<string | null>;
+  /** Every checkpoint's sequence, ascending. */
+  abstract list(): Promise<number[]>;
+  /**
+   * Cheap identity of a checkpoint's stored bytes (size and change times), so a reader can tell
+   * a file changed since it checked it without reading it again; null when it is gone.
+   */
+  abstract fingerprint(sequence: number): Promise<string | null>;
 }
 
 export class CheckpointExistsError extends Error {
@@ -54,19 +61,35 @@ export class FolderCheckpointStore extends CheckpointStore {
   }
 
   async latestSequence(): Promise<number | null> {
+    const all = await this.list();
+    return all.length > 0 ? all[all.length - 1] : null;
+  }
+
+  async list(): Promise<number[]> {
     let names: string[];
     try {
       names = await readdir(this.dir);
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const sequences: number[] = [];
+    for (const name of names) {
+      const m = NAME.exec(name);
+      if (m) sequences.push(Number(m[1]));
+    }
+    return sequences.sort((a, b) => a - b);
+  }
+
+  async fingerprint(sequence: number): Promise<string | null> {
+    try {
+      // ctime cannot be set back by the file's owner (mtime can, with touch).
+      const s = await stat(join(this.dir, checkpointName(sequence)), { bigint: true });
+      return `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`;
+    } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
-    let best: number | null = null;
-    for (const name of names) {
-      const m = NAME.exec(name);
-      if (m && (best === null || Number(m[1]) > best)) best = Number(m[1]);
-    }
-    return best;
   }
 
   async read(sequence: number): Promise<string | null> {

@@ -86,7 +86,12 @@ export function buildCheckpoint(input: {
 }
 
 export type CheckpointProblem =
-  'malformed' | 'signature_invalid' | 'heads_digest_mismatch' | 'chain_broken';
+  | 'malformed'
+  | 'signature_invalid'
+  | 'heads_digest_mismatch'
+  | 'chain_broken'
+  /** A checkpoint file is gone: a gap in the sequence, or fewer than this process has seen. */
+  | 'checkpoint_missing';
 
 export class CheckpointInvalidError extends Error {
   constructor(readonly problem: CheckpointProblem) {

@@ -113,9 +113,14 @@ export class IntegrityController {
       'With streamId: that stream, at once. Without: every stream, in one consistent snapshot; ' +
       'a second request while one runs joins it, and GET /audit/verify/progress shows how far it is.',
     ok: { type: VerifyResponseDto },
+    errors: [[404, 'No stream with that id (NOT_FOUND)']],
   })
-  verify(@Query() q: VerifyQueryDto): Promise<VerifyResponseDto> {
-    return this.integrity.verify(q.streamId);
+  async verify(@Query() q: VerifyQueryDto): Promise<VerifyResponseDto> {
+    const streamId = q.streamId?.toLowerCase();
+    const report = await this.integrity.verify(streamId);
+    // A stream with neither events nor head, that no checkpoint names, does not exist.
+    if (streamId !== undefined && report.streamsChecked === 0) throw DomainError.notFound('Stream');
+    return report;
   }
 
   @Get('verify/progress')

@@ -1,13 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 
 export class VerifyQueryDto {
   /** A stream id: an incident's, an order's, a crew's… (ids are UUIDs, user streams too). */
-  @ApiPropertyOptional({ description: 'Verify this stream only (synchronous, bounded)' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Verify this stream only (synchronous, bounded); 404 when no such stream',
+  })
   @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @Matches(/^[A-Za-z0-9._:-]+$/, { message: 'streamId must be a stream id' })
+  @IsUUID('all')
   streamId?: string;
 }
 
@@ -30,6 +31,7 @@ const REASONS = [
   'missing_stream',
   'shorter_than_checkpoint',
   'checkpoint_hash_mismatch',
+  'not_in_checkpoint',
 ];
 
 export class BrokenLinkDto {
@@ -45,10 +47,20 @@ export class CheckpointSummaryDto {
   @ApiProperty() streamCount!: number;
   @ApiProperty() eventCount!: number;
   @ApiPropertyOptional({
-    enum: ['malformed', 'signature_invalid', 'heads_digest_mismatch', 'chain_broken'],
-    description: 'Set when the newest checkpoint itself cannot be trusted',
+    enum: [
+      'malformed',
+      'signature_invalid',
+      'heads_digest_mismatch',
+      'chain_broken',
+      'checkpoint_missing',
+    ],
+    description:
+      'Set when the checkpoints cannot be trusted: a file altered, a link between two broken, ' +
+      'or a file gone (a gap, or fewer than this instance has seen)',
   })
   problem?: string;
+  @ApiPropertyOptional({ description: 'The checkpoint sequence the problem is at' })
+  problemSequence?: number;
 }
 
 export class VerifyResponseDto {

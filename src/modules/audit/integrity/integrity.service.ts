@@ -1,15 +1,24 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '@app/kz';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { RUNTIME, type Runtime } from '../../../config/runtime';
-import { ChainVerifier, type ChainReport } from './chain-verifier';
+import { JobMetrics } from '../../operations/job-metrics';
+import {
+  type BrokenLink,
+  ChainVerifier,
+  type ChainReport,
+  type CheckpointView,
+} from './chain-verifier';
 import {
   buildCheckpoint,
   type CheckpointFile,
   type CheckpointHead,
   type CheckpointHeader,
+  checkpointHash,
   CheckpointInvalidError,
   type CheckpointProblem,
+  keyIdOf,
+  NO_PREVIOUS_CHECKPOINT,
   openCheckpoint,
 } from './checkpoint';
 import { CheckpointKeys } from './checkpoint-keys';
@@ -20,8 +29,13 @@ export interface CheckpointSummary {
   createdAt: string;
   streamCount: number;
   eventCount: number;
-  /** Set when the newest checkpoint cannot be trusted (bad signature, altered head list). */
+  /**
+   * Set when the checkpoints cannot be trusted: a bad signature, an altered head list, a broken
+   * link between two files, or a file gone (`checkpoint_missing`).
+   */
   problem?: CheckpointProblem;
+  /** The checkpoint sequence the problem is at. */
+  problemSequence?: number;
 }
 
 export interface IntegrityReport extends ChainReport {
@@ -48,6 +62,29 @@ interface LoadedCheckpoint {
   heads: Map<string, CheckpointHead>;
 }
 
+interface CheckedFile {
+  fingerprint: string;
+  header: CheckpointHeader;
+  signedHash: string;
+  /** Only for the newest file: its heads. */
+  loaded: LoadedCheckpoint | null;
+}
+
+export interface CheckpointChain {
+  /** The newest checkpoint, when that file itself checks out; null when there is none. */
+  latest: LoadedCheckpoint | null;
+  /** The first problem found in the chain of files, and at which sequence. */
+  problem?: { sequence: number; problem: CheckpointProblem };
+  highestSeen: number;
+}
+
+/**
+ * A transaction that took its sequence of events before a checkpoint's snapshot may commit after
+ * it: its events carry a recorded_at a little before the checkpoint that yet does not name them.
+ * Streams that began earlier than the checkpoint less this margin must be in it.
+ */
+const IN_FLIGHT_MARGIN_MS = 5 * 60_000;
+const CHECK_BATCH = 5_000;
 const CHECKPOINT_LOCK = `hashtext('qorgau:checkpoint')`;
 const PROGRESS_LOG_EVERY_MS = 5_000;
 
@@ -59,7 +96,10 @@ const PROGRESS_LOG_EVERY_MS = 5_000;
 export class IntegrityService implements OnApplicationShutdown {
   private readonly logger = new Logger('Integrity');
   private readonly verifier = new ChainVerifier();
-  private cached: LoadedCheckpoint | null = null;
+  /** Checkpoint files checked, by sequence, with the fingerprint they had then. */
+  private readonly checked = new Map<number, CheckedFile>();
+  /** The highest checkpoint sequence this process has seen: fewer files later is a break. */
+  private highestSeen = 0;
   private running: Promise<IntegrityReport> | null = null;
   private progress: VerificationProgress = {
     running: false,
@@ -80,30 +120,90 @@ export class IntegrityService implements OnApplicationShutdown {
     private readonly keys: CheckpointKeys,
     private readonly clock: Clock,
     @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly jobMetrics: JobMetrics,
   ) {}
 
   get publicKeyPem(): string {
     return this.keys.publicKeyPem;
   }
 
-  /** The newest checkpoint, checked (signature, head digest); null when there is none. */
+  /**
+   * The whole chain of checkpoint files, checked: sequences 1..N without a gap and not fewer than
+   * this process has seen, each file's signature and head digest, and each naming its
+   * predecessor's hash. A file is read again only when its size or change times differ from when
+   * it was checked (so an edited file is noticed at the next call); only the newest keeps its
+   * heads in memory. `latest` is the newest file when it checks out itself, even if an older
+   * link is broken (`problem` says so).
+   */
+  async checkpointChain(): Promise<CheckpointChain> {
+    const sequences = await this.store.list();
+    const top = sequences.length > 0 ? sequences[sequences.length - 1] : 0;
+    let problem: { sequence: number; problem: CheckpointProblem } | undefined;
+    const fail = (sequence: number, p: CheckpointProblem) => {
+      problem ??= { sequence, problem: p };
+    };
+    if (top < this.highestSeen) fail(this.highestSeen, 'checkpoint_missing');
+    sequences.forEach((sequence, i) => {
+      if (sequence !== i + 1) fail(i + 1, 'checkpoint_missing');
+    });
+    let previousHash: string | null = NO_PREVIOUS_CHECKPOINT;
+    let latest: LoadedCheckpoint | null = null;
+    for (const sequence of sequences) {
+      let entry: CheckedFile | null;
+      try {
+        entry = await this.checkedFile(sequence, sequence === top);
+      } catch (error) {
+        if (!(error instanceof CheckpointInvalidError)) throw error;
+        fail(sequence, error.problem);
+        previousHash = null;
+        continue;
+      }
+      if (!entry) {
+        fail(sequence, 'checkpoint_missing');
+        previousHash = null;
+        continue;
+      }
+      if (previousHash !== null && entry.header.previousCheckpointHash !== previousHash)
+        fail(sequence, 'chain_broken');
+      previousHash = entry.signedHash;
+      if (sequence === top && entry.loaded) latest = entry.loaded;
+    }
+    for (const sequence of this.checked.keys()) {
+      if (!sequences.includes(sequence)) this.checked.delete(sequence);
+    }
+    this.highestSeen = Math.max(this.highestSeen, top);
+    return { latest, problem, highestSeen: this.highestSeen };
+  }
+
+  /** The newest checkpoint, if the chain of checkpoints checks out; null when there is none. */
   async latestCheckpoint(): Promise<LoadedCheckpoint | null> {
-    const sequence = await this.store.latestSequence();
-    if (sequence === null) return null;
-    // Checked once per file: a checkpoint file is never rewritten.
-    if (this.cached?.sequence === sequence) return this.cached;
+    const chain = await this.checkpointChain();
+    if (chain.problem) throw new CheckpointInvalidError(chain.problem.problem);
+    return chain.latest;
+  }
+
+  private async checkedFile(sequence: number, keepHeads: boolean): Promise<CheckedFile | null> {
+    const fingerprint = await this.store.fingerprint(sequence);
+    if (fingerprint === null) return null;
+    const known = this.checked.get(sequence);
+    if (known && known.fingerprint === fingerprint && (!keepHeads || known.loaded)) return known;
+    this.checked.delete(sequence);
     const text = await this.store.read(sequence);
     if (text === null) return null;
     const { file, header } = openCheckpoint(text, this.keys.publicKey);
-    if (header.sequence !== sequence) throw new CheckpointInvalidError('malformed');
-    const loaded = {
-      sequence,
-      file,
+    if (header.sequence !== sequence || header.keyId !== keyIdOf(this.keys.publicKey))
+      throw new CheckpointInvalidError('malformed');
+    const entry: CheckedFile = {
+      fingerprint,
       header,
-      heads: new Map(file.heads.map((h) => [h[0], h])),
+      signedHash: checkpointHash(file),
+      loaded: keepHeads
+        ? { sequence, file, header, heads: new Map(file.heads.map((h) => [h[0], h])) }
+        : null,
     };
-    this.cached = loaded;
-    return loaded;
+    // The fingerprint is taken before the read: a file changed in between is read again next time.
+    this.checked.set(sequence, entry);
+    return entry;
   }
 
   /**
@@ -127,21 +227,23 @@ export class IntegrityService implements OnApplicationShutdown {
   private async run(streamId: string | undefined): Promise<IntegrityReport> {
     const started = performance.now();
     const all = streamId === undefined;
-    let checkpoint: LoadedCheckpoint | null = null;
-    let summary: CheckpointSummary | null = null;
-    try {
-      checkpoint = await this.latestCheckpoint();
-      if (checkpoint) summary = this.summarise(checkpoint.header);
-    } catch (error) {
-      if (!(error instanceof CheckpointInvalidError)) throw error;
+    const chainOfCheckpoints = await this.checkpointChain();
+    const checkpoint = chainOfCheckpoints.latest;
+    let summary: CheckpointSummary | null = checkpoint ? this.summarise(checkpoint.header) : null;
+    const problem = chainOfCheckpoints.problem;
+    if (problem) {
       summary = {
-        sequence: (await this.store.latestSequence()) ?? 0,
-        createdAt: '',
-        streamCount: 0,
-        eventCount: 0,
-        problem: error.problem,
+        ...(summary ?? {
+          sequence: chainOfCheckpoints.highestSeen,
+          createdAt: '',
+          streamCount: 0,
+          eventCount: 0,
+        }),
+        problem: problem.problem,
+        problemSequence: problem.sequence,
       };
     }
+    const view = checkpoint ? this.viewOf(checkpoint) : null;
     if (all) {
       this.progress = {
         running: true,
@@ -169,7 +271,7 @@ export class IntegrityService implements OnApplicationShutdown {
         runner.query(sql, params) as Promise<unknown[]>;
       let lastLog = performance.now();
       chain = all
-        ? await this.verifier.verifyAll(query, checkpoint?.heads ?? null, (p) => {
+        ? await this.verifier.verifyAll(query, view, (p) => {
             const seconds = (performance.now() - started) / 1000;
             this.progress = {
               ...this.progress,
@@ -190,7 +292,7 @@ export class IntegrityService implements OnApplicationShutdown {
               );
             }
           })
-        : await this.verifier.verifyStream(query, streamId, checkpoint?.heads ?? null);
+        : await this.verifier.verifyStream(query, streamId, view);
       await runner.query('COMMIT');
     } catch (error) {
       await runner.query('ROLLBACK').catch(() => undefined);
@@ -234,6 +336,13 @@ export class IntegrityService implements OnApplicationShutdown {
     return report;
   }
 
+  private viewOf(checkpoint: LoadedCheckpoint): CheckpointView {
+    return {
+      heads: checkpoint.heads,
+      unnamedNotBefore: new Date(Date.parse(checkpoint.header.createdAt) - IN_FLIGHT_MARGIN_MS),
+    };
+  }
+
   private summarise(header: CheckpointHeader): CheckpointSummary {
     return {
       sequence: header.sequence,
@@ -259,7 +368,13 @@ export class IntegrityService implements OnApplicationShutdown {
       )) as Array<{ got: boolean }>;
       if (!lock.got) return null;
       const now = this.clock.now();
-      const previous = await this.latestCheckpoint();
+      const chainOfCheckpoints = await this.checkpointChain();
+      if (chainOfCheckpoints.problem) {
+        // Never start a new chain, or extend one, over a checkpoint that is gone or altered.
+        this.refuse({ checkpoint: chainOfCheckpoints.problem });
+        return null;
+      }
+      const previous = chainOfCheckpoints.latest;
       const intervalMs = this.runtime.env.CHECKPOINT_INTERVAL_SECONDS * 1000;
       if (
         !options.force &&
@@ -271,6 +386,14 @@ export class IntegrityService implements OnApplicationShutdown {
         `SELECT stream_id, version, hash FROM event_stream_heads`,
       )) as Array<{ stream_id: string; version: number; hash: string }>;
       const heads: CheckpointHead[] = rows.map((r) => [r.stream_id, r.version, r.hash]);
+      if (previous) {
+        // Sign only what extends the last checkpoint: otherwise a rewrite would be vouched for.
+        const broken = await this.brokenSince(runner, previous, heads);
+        if (broken) {
+          this.refuse({ previous: previous.sequence, firstBrokenAt: broken });
+          return null;
+        }
+      }
       const file = buildCheckpoint({
         sequence: (previous?.sequence ?? 0) + 1,
         createdAt: now,
@@ -287,6 +410,7 @@ export class IntegrityService implements OnApplicationShutdown {
         if (error instanceof CheckpointExistsError) return null;
         throw error;
       }
+      this.highestSeen = Math.max(this.highestSeen, header.sequence);
       this.logger.log(
         { sequence: header.sequence, streams: header.streamCount, events: header.eventCount },
         'checkpoint written',
@@ -298,18 +422,70 @@ export class IntegrityService implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Whether the database still holds what checkpoint `previous` signed: for every stream it
+   * names, the event at the signed version with the signed hash, and a head not behind it; and
+   * no stream it does not name that began before it (less the in-flight margin). Ids, versions
+   * and hashes only. Runs in the writer's snapshot, in batches (indexed lookups).
+   */
+  private async brokenSince(
+    runner: QueryRunner,
+    previous: LoadedCheckpoint,
+    heads: CheckpointHead[],
+  ): Promise<BrokenLink | null> {
+    const current = new Map(heads.map((h) => [h[0], h[1]]));
+    const signed = previous.file.heads;
+    for (let i = 0; i < signed.length; i += CHECK_BATCH) {
+      const batch = signed.slice(i, i + CHECK_BATCH);
+      const rows = (await runner.query(
+        `SELECT c.stream_id, e.hash FROM unnest($1::text[], $2::int[]) AS c(stream_id, version)
+         LEFT JOIN events e ON e.stream_id = c.stream_id AND e.stream_version = c.version`,
+        [batch.map((h) => h[0]), batch.map((h) => h[1])],
+      )) as Array<{ stream_id: string; hash: string | null }>;
+      const found = new Map(rows.map((r) => [r.stream_id, r.hash]));
+      for (const [streamId, version, hash] of batch) {
+        const head = current.get(streamId);
+        const at = found.get(streamId) ?? null;
+        if (at === null && head === undefined)
+          return { streamId, version: 1, reason: 'missing_stream' };
+        if (at === null) return { streamId, version, reason: 'shorter_than_checkpoint' };
+        if (at !== hash) return { streamId, version, reason: 'checkpoint_hash_mismatch' };
+        if (head === undefined || head < version)
+          return { streamId, version, reason: 'head_mismatch' };
+      }
+    }
+    const unnamed = heads.filter((h) => !previous.heads.has(h[0])).map((h) => h[0]);
+    const notBefore = this.viewOf(previous).unnamedNotBefore;
+    for (let i = 0; i < unnamed.length; i += CHECK_BATCH) {
+      const [early] = (await runner.query(
+        `SELECT stream_id FROM events WHERE stream_id = ANY($1::text[]) AND stream_version = 1
+           AND recorded_at < $2 ORDER BY stream_id LIMIT 1`,
+        [unnamed.slice(i, i + CHECK_BATCH), notBefore],
+      )) as Array<{ stream_id: string }>;
+      if (early) return { streamId: early.stream_id, version: 1, reason: 'not_in_checkpoint' };
+    }
+    return null;
+  }
+
+  /** The writer will not sign: logged as an error and counted (job_failures_total{job="checkpoint"}). */
+  private refuse(why: Record<string, unknown>): void {
+    this.jobMetrics.jobFailed('checkpoint');
+    this.logger.error(why, 'checkpoint refused: the store no longer matches the checkpoints');
+  }
+
   /** Ticks a few times per interval; each tick writes only when the interval has passed. */
   startCheckpoints(): void {
     if (this.timer) return;
     const everyMs = Math.max(1000, (this.runtime.env.CHECKPOINT_INTERVAL_SECONDS * 1000) / 4);
     const tick = () => {
       this.ticking = this.takeCheckpoint()
-        .catch((error: unknown) =>
+        .catch((error: unknown) => {
+          this.jobMetrics.jobFailed('checkpoint');
           this.logger.warn(
             { err: { type: (error as Error).name, code: (error as { code?: string }).code } },
             'checkpoint failed',
-          ),
-        )
+          );
+        })
         .finally(() => {
           this.ticking = null;
           if (this.timer) this.timer = setTimeout(tick, everyMs);

@@ -95,7 +95,8 @@ async function main(): Promise<void> {
 
   await app.listen({ port: env.PORT, host: '0.0.0.0' });
   // Prometheus on the internal network reads this one; GET /api/v1/metrics stays admin-only.
-  if (env.METRICS_PORT) await startMetricsListener(app.get(MetricsService), env.METRICS_PORT);
+  if (env.METRICS_PORT)
+    await startMetricsListener(app.get(MetricsService), env.METRICS_PORT, env.METRICS_HOST);
   logger.info(
     {
       port: env.PORT,

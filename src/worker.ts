@@ -41,10 +41,10 @@ async function worker(): Promise<void> {
   // Any number of workers may run: an advisory lock elects one checkpoint writer per interval.
   context.get(IntegrityService).startCheckpoints();
   const metricsServer = env.METRICS_PORT
-    ? await startMetricsListener(context.get(MetricsService), env.METRICS_PORT)
+    ? await startMetricsListener(context.get(MetricsService), env.METRICS_PORT, env.METRICS_HOST)
     : null;
   logger.info(
-    { metricsPort: env.METRICS_PORT ?? null },
+    { metricsPort: env.METRICS_PORT ?? null, metricsHost: env.METRICS_HOST },
     'worker ready: firing deadlines, delivering notifications, writing checkpoints',
   );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -130,6 +130,41 @@ describe('access log', () => {
     expect(bad.body.details[0].field).toBe('cursor');
   });
 
+  it('refuses a cursor past the largest bigint with 400 naming cursor, never 500', async () => {
+    for (const cursor of ['9999999999999999999', '9223372036854775808', '0']) {
+      const res = await http()
+        .get('/api/v1/audit/access-log')
+        .query({ limit: 1, cursor })
+        .auth(prosecutor.token, { type: 'bearer' });
+      expect(res.status).toBe(400);
+      expect(res.body.details[0].field).toBe('cursor');
+    }
+    // The largest id itself is a valid cursor: nothing is older than no entry at all.
+    const max = await http()
+      .get('/api/v1/audit/access-log')
+      .query({ limit: 1, cursor: '9223372036854775807' })
+      .auth(prosecutor.token, { type: 'bearer' });
+    expect(max.status).toBe(200);
+    expect(max.body).toEqual([]);
+  });
+
+  it('answers a reversed or empty range with 400 RANGE_INVALID on to, as the reports do', async () => {
+    for (const [from, to] of [
+      ['2026-12-01T00:00:00Z', '2026-01-01T00:00:00Z'],
+      ['2026-12-01T00:00:00Z', '2026-12-01T05:00:00+05:00'],
+    ]) {
+      const res = await http()
+        .get('/api/v1/audit/access-log')
+        .query({ from, to })
+        .auth(prosecutor.token, { type: 'bearer' });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('RANGE_INVALID');
+      expect(res.body.details[0].field).toBe('to');
+    }
+    // One bound alone stays a filter.
+    expect((await log({ from: '2000-01-01T00:00:00Z' })).entries.length).toBeGreaterThan(0);
+  });
+
   it('cannot be deleted, changed or truncated, even by the database owner', async () => {
     const db = app.get(DataSource);
     await expect(

@@ -511,4 +511,148 @@ describe('audit reports: response times and deadline compliance', () => {
       expect(bad.body.details[0].field).toBe('to');
     });
   });
+
+  describe('limits: group cap, one report per user, a few per process, a time limit', () => {
+    /** Reports waiting for the lock on incident_response_facts (this database only). */
+    const waitingForFacts = async () =>
+      (
+        (await db.query(
+          `SELECT count(*)::int AS n FROM pg_locks
+           WHERE relation = 'incident_response_facts'::regclass AND NOT granted
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        )) as Array<{ n: number }>
+      )[0].n;
+    const untilWaiting = async (n: number) => {
+      for (let waited = 0; (await waitingForFacts()) < n; waited += 20) {
+        if (waited > 30_000) throw new Error(`fewer than ${n} reports reached the lock`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    /**
+     * Holds reports in flight deterministically: while a transaction of the test holds an ACCESS
+     * EXCLUSIVE lock on the facts table, every report statement waits for it in PostgreSQL.
+     */
+    async function withFactsLocked<T>(work: () => Promise<T>): Promise<T> {
+      const runner = db.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      try {
+        await runner.query(`LOCK TABLE incident_response_facts IN ACCESS EXCLUSIVE MODE`);
+        return await work();
+      } finally {
+        await runner.rollbackTransaction();
+        await runner.release();
+      }
+    }
+    // The day of the response-time tests above: a few incidents, a report of a few groups.
+    const window = { from: '2033-03-10T00:00:00Z', to: '2033-03-11T00:00:00Z' };
+
+    it('refuses more than 5,000 groups with 422 REPORT_TOO_LARGE on groupBy; 5,000 are answered', async () => {
+      // Two districts of its own, 5,001 incidents each in a group of its own: day × district ×
+      // priority × source, 24 combinations a day (one a minute from 06:00 UTC), over 209 days.
+      const codes = [`TEST-CAP-A-${suffix}`, `TEST-CAP-B-${suffix}`];
+      const ids = (await db.query(
+        `INSERT INTO districts (code, name, region) SELECT c, c, 'Astana' FROM unnest($1::text[]) c
+         RETURNING id`,
+        [codes],
+      )) as Array<{ id: string }>;
+      const auditor = await userWithToken(app, 'prosecutor', codes);
+      const base = Date.parse('2040-01-01T06:00:00Z');
+      await db.query(
+        `WITH t AS (SELECT id FROM rule_sets WHERE kind = 'triage' ORDER BY valid_from LIMIT 1)
+         INSERT INTO incidents (id, source, status, district_id, address, address_norm, coded,
+           contact_policy, priority, risk_level, risk_score, reasons, triage_rule_set_id,
+           received_at, created_at, updated_at)
+         SELECT gen_random_uuid(), (ARRAY['call', 'qamqor', 'partner'])[1 + (g % 24 / 8) % 3],
+           'closed', ($1::uuid[])[1 + g % 24 % 2], 'cap', 'cap', false, 'normal',
+           1 + (g % 24 / 2) % 4, 'medium', 3, '[]'::jsonb, t.id, r, r, r
+         FROM generate_series(0, 5000) g, t,
+           LATERAL (SELECT $2::timestamptz + make_interval(days => g / 24, mins => g % 24) AS r) x`,
+        [ids.map((d) => d.id), new Date(base)],
+      );
+      const query = {
+        from: '2040-01-01T00:00:00Z',
+        to: '2040-12-01T00:00:00Z',
+        groupBy: 'period,district,priority,source',
+        period: 'day',
+        breachLimit: 1000,
+      };
+      const tooLarge = await report(auditor, query);
+      expect(tooLarge.status).toBe(422);
+      expect(tooLarge.body.code).toBe('REPORT_TOO_LARGE');
+      expect(tooLarge.body.details[0]).toMatchObject({
+        field: 'groupBy',
+        code: 'REPORT_TOO_LARGE',
+      });
+      // Up to the last incident (day 208, minute 8), left out: exactly 5,000 groups, answered.
+      const atCap = await report(auditor, {
+        ...query,
+        to: new Date(base + 208 * 24 * HOUR + 8 * 60 * SECOND).toISOString(),
+      });
+      expect(atCap.status).toBe(200);
+      expect(atCap.body.groups).toHaveLength(5000);
+      expect(atCap.body.groups.every((g: { count: number }) => g.count === 1)).toBe(true);
+      // Narrowed by week instead of day: a few hundred groups.
+      const byWeek = await report(auditor, { ...query, period: 'week' });
+      expect(byWeek.status).toBe(200);
+      expect(byWeek.body.groups.length).toBeLessThan(5000);
+      expect(byWeek.body.groups.reduce((n: number, g: { count: number }) => n + g.count, 0)).toBe(
+        5001,
+      );
+    });
+
+    it('runs one report per user and two per process at once; more answer 429 with Retry-After at once', async () => {
+      const [first, second] = await withFactsLocked(async () => {
+        // Two reports of two users take both slots and wait for the lock in PostgreSQL.
+        const a = report(prosecutor, { ...window, districtId: district }).then((r) => r);
+        const b = report(ownSupervisor, { ...window, districtId: district }).then((r) => r);
+        await untilWaiting(2);
+        // The same user again: refused, whatever the other slots.
+        const again = await report(prosecutor, { ...window, districtId: district });
+        expect(again.status).toBe(429);
+        expect(again.body.code).toBe('REPORT_IN_PROGRESS');
+        expect(Number(again.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        // Another user, another report: no slot left in this process.
+        const busy = await http()
+          .get('/api/v1/audit/deadline-compliance')
+          .auth(otherSupervisor.token, { type: 'bearer' })
+          .query(window);
+        expect(busy.status).toBe(429);
+        expect(busy.body.code).toBe('REPORTS_BUSY');
+        expect(Number(busy.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        // Refused without touching the database: still only the two waiting.
+        expect(await waitingForFacts()).toBe(2);
+        return [a, b];
+      }).then((pending) => Promise.all(pending));
+      // The lock gone, both held reports complete, and their slots are free again.
+      expect(first.status).toBe(200);
+      expect(second.status).toBe(200);
+      const after = await report(prosecutor, { ...window, districtId: district });
+      expect(after.status).toBe(200);
+    });
+
+    it('stops a report whose SQL runs past REPORT_TIMEOUT_SECONDS: 503 REPORT_TIMEOUT, slot freed', async () => {
+      const strict = await createTestApp({ clock, env: { REPORT_TIMEOUT_SECONDS: '1' } });
+      try {
+        const get = () =>
+          request(strict.getHttpServer())
+            .get('/api/v1/audit/response-times')
+            .auth(prosecutor.token, { type: 'bearer' })
+            .query({ ...window, districtId: district });
+        const res = await withFactsLocked(async () => {
+          const started = performance.now();
+          const r = await get();
+          // Cancelled by PostgreSQL after about a second, not left hanging on the lock.
+          expect(performance.now() - started).toBeLessThan(20_000);
+          return r;
+        });
+        expect(res.status).toBe(503);
+        expect(res.body.code).toBe('REPORT_TIMEOUT');
+        expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        expect((await get()).status).toBe(200);
+      } finally {
+        await strict.close();
+      }
+    });
+  });
 });

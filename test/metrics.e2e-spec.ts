@@ -7,7 +7,8 @@ import { DeadlineRunner } from '../src/modules/deadlines/application/deadline-ru
 import { JobMetrics } from '../src/modules/operations/job-metrics';
 import { startMetricsListener } from '../src/modules/operations/metrics-listener';
 import { MetricsService } from '../src/modules/operations/metrics.service';
-import { createTestApp, districtIds, userWithToken } from './support/test-app';
+import { OperationalGauges } from '../src/modules/operations/operational-gauges';
+import { createTestApp, districtIds, testDatabaseUrl, userWithToken } from './support/test-app';
 
 /** The value of one series in Prometheus text (0 when absent). */
 function value(text: string, series: string): number {
@@ -116,6 +117,37 @@ describe("/metrics: the on-call person's figures", () => {
     app.get(JobMetrics).jobFailed('deadlines');
     const text = await scrape();
     expect(value(text, 'job_failures_total{job="deadlines"}')).toBe(1);
+  });
+
+  it('leaves the database-read series out, never 0, when the database cannot be read', async () => {
+    // Gauges of their own on a connection of their own, which then goes away under them: the
+    // scrape's statement fails as in an outage (the shared test database keeps running).
+    const metrics = new MetricsService();
+    const own = new DataSource({ type: 'postgres', url: testDatabaseUrl() });
+    await own.initialize();
+    new OperationalGauges(metrics, own, clock).onModuleInit();
+    const up = await metrics.text();
+    expect(value(up, 'metrics_database_up')).toBe(1);
+    expect(up).toMatch(/^dispatch_queue_length\{priority="1"\} \d+$/m);
+    expect(up).toMatch(/^dispatch_queue_oldest_waiting_seconds\{priority="1"\} [\d.e+-]+$/m);
+    expect(up).toMatch(/^deadlines_oldest_due_unfired_seconds [\d.e+-]+$/m);
+    expect(up).toMatch(/^deadlines_due_unfired\{lateness="due"\} \d+$/m);
+
+    await own.destroy();
+    await new Promise((r) => setTimeout(r, 1600)); // past the shared reading's 1.5 s
+    const down = await metrics.text();
+    expect(value(down, 'metrics_database_up')).toBe(0);
+    // A 0 here would resolve "priority 1 waiting" while nobody can see the queue.
+    for (const name of [
+      'dispatch_queue_length',
+      'dispatch_queue_oldest_waiting_seconds',
+      'alerts_open',
+      'deadlines_due_unfired',
+      'deadlines_oldest_due_unfired_seconds',
+    ]) {
+      expect(down).toContain(`# TYPE ${name} gauge`);
+      expect(down.split('\n').filter((l) => l.startsWith(name))).toEqual([]);
+    }
   });
 
   it('serves the same figures, and nothing else, on the internal METRICS_PORT listener', async () => {

@@ -8,6 +8,10 @@ describe('environment validation', () => {
     expect(env.PORT).toBe(3000);
     expect(env.LOG_LEVEL).toBe('info');
     expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.METRICS_HOST).toBe('0.0.0.0');
+    expect(env.REPORT_CONCURRENCY).toBe(2);
+    expect(env.REPORT_TIMEOUT_SECONDS).toBe(30);
+    expect(validateEnvironment({ METRICS_HOST: '127.0.0.1' }).METRICS_HOST).toBe('127.0.0.1');
   });
 
   it.each([
@@ -23,6 +27,9 @@ describe('environment validation', () => {
       /^Configuration error: DEMO_PASSWORD must be at least 12 characters$/,
     ],
     [{ TRUST_PROXY: 'maybe' }, /^Configuration error: TRUST_PROXY /],
+    [{ METRICS_HOST: 'a host; rm' }, /^Configuration error: METRICS_HOST /],
+    [{ REPORT_CONCURRENCY: '0' }, /^Configuration error: REPORT_CONCURRENCY /],
+    [{ REPORT_TIMEOUT_SECONDS: 'soon' }, /^Configuration error: REPORT_TIMEOUT_SECONDS /],
   ])('stops on %j with one line naming the variable', (raw, message) => {
     let thrown: unknown;
     try {

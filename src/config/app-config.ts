@@ -8,6 +8,7 @@ import {
   IsUrl,
   Max,
   Min,
+  Matches,
   MinLength,
   validateSync,
 } from 'class-validator';
@@ -195,6 +196,35 @@ export class EnvironmentSchema {
   @Min(1)
   @Max(65535)
   METRICS_PORT?: number;
+
+  /**
+   * Address the METRICS_PORT listener binds to. Default 0.0.0.0: in a container Prometheus
+   * reaches it over the compose network; on a bare host set 127.0.0.1 or the internal interface.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9.:-]{1,253}$/, { message: 'METRICS_HOST must be an address or host name' })
+  METRICS_HOST: string = '0.0.0.0';
+
+  /**
+   * Audit reports (response times, deadline compliance) computed at once by one API process;
+   * more answer 429 REPORTS_BUSY. Each holds one pooled connection while it runs, so the
+   * dispatch floor keeps the rest of DB_POOL_SIZE.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  REPORT_CONCURRENCY: number = 2;
+
+  /** A report's SQL is cancelled after this many seconds (statement_timeout): 503 REPORT_TIMEOUT. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  REPORT_TIMEOUT_SECONDS: number = 30;
 }
 
 const SECRET_NAMES = new Set([

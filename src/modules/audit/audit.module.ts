@@ -7,8 +7,10 @@ import { AuditLog } from './application/audit-log';
 import { SqlAccessLog } from './infrastructure/sql-access-log';
 import { SqlAuditLog } from './infrastructure/sql-audit-log';
 import { integrityControllers, integrityProviders } from './integrity/integrity.providers';
+import { RUNTIME, type Runtime } from '../../config/runtime';
 import { DeadlineComplianceHandler } from './reports/deadline-compliance.handler';
 import { AuditReportsController } from './reports/reports.controller';
+import { ReportLimiter } from './reports/report-limiter';
 import { ResponseTimesHandler } from './reports/response-times.handler';
 
 @Global()
@@ -19,6 +21,12 @@ import { ResponseTimesHandler } from './reports/response-times.handler';
     { provide: AccessLog, useClass: SqlAccessLog },
     { provide: APP_INTERCEPTOR, useClass: AccessRefusalInterceptor },
     ...integrityProviders,
+    {
+      provide: ReportLimiter,
+      inject: [RUNTIME],
+      useFactory: (runtime: Runtime) =>
+        new ReportLimiter(runtime.env.REPORT_CONCURRENCY, runtime.env.REPORT_TIMEOUT_SECONDS),
+    },
     ResponseTimesHandler,
     DeadlineComplianceHandler,
   ],

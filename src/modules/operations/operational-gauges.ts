@@ -29,6 +29,10 @@ interface PgPool {
  * priority and its oldest waiting incident, open alerts, deadlines due but not fired (a stopped
  * worker shows here first), and this process's database pool. One statement per scrape, shared
  * by every gauge and by scrapes within SNAPSHOT_TTL_MS.
+ *
+ * When that statement fails, the database-read series are left out of the scrape (unknown), never
+ * served as 0: a 0 for the priority 1 queue would resolve the "P1 waiting" alert during a database
+ * outage. `metrics_database_up 0` says why they are missing.
  */
 @Injectable()
 export class OperationalGauges implements OnModuleInit {
@@ -51,8 +55,9 @@ export class OperationalGauges implements OnModuleInit {
       async collect() {
         this.reset();
         const s = await snapshot();
+        if (!s) return;
         for (const p of [1, 2, 3, 4]) {
-          this.labels(String(p)).set(s?.queue.find((q) => q.priority === p)?.n ?? 0);
+          this.labels(String(p)).set(s.queue.find((q) => q.priority === p)?.n ?? 0);
         }
       },
     });
@@ -64,8 +69,9 @@ export class OperationalGauges implements OnModuleInit {
       async collect() {
         this.reset();
         const s = await snapshot();
+        if (!s) return;
         for (const p of [1, 2, 3, 4]) {
-          this.labels(String(p)).set(s?.queue.find((q) => q.priority === p)?.oldest ?? 0);
+          this.labels(String(p)).set(s.queue.find((q) => q.priority === p)?.oldest ?? 0);
         }
       },
     });
@@ -99,7 +105,9 @@ export class OperationalGauges implements OnModuleInit {
       registers,
       async collect() {
         const s = await snapshot();
-        this.set(s?.oldestDue ?? 0);
+        if (s) this.set(s.oldestDue ?? 0);
+        // Unlabelled, reset() would leave a 0: remove() drops the series itself.
+        else this.remove();
       },
     });
     new Gauge({

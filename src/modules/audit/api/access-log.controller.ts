@@ -3,11 +3,29 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { UnitOfWork } from '@app/persistence';
-import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsUUID, Max, Min, ValidateBy } from 'class-validator';
 import { Type } from 'class-transformer';
 import { Roles } from '../../../common/auth.decorators';
+import { DomainError } from '../../../common/domain-error';
 import { ApiEndpoint } from '../../../common/openapi';
 import { AccessLogEntryResponseDto } from './access-log.response.dto';
+
+/** The largest access_log id (bigint): a longer or larger cursor is no id this endpoint gave out. */
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
+/** Digits of a positive bigint (1 ≤ n ≤ 2^63 − 1), so the database never sees an out-of-range id. */
+const IsCursor = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isCursor',
+    validator: {
+      validate: (value) =>
+        typeof value === 'string' &&
+        /^\d{1,19}$/.test(value) &&
+        BigInt(value) >= 1n &&
+        BigInt(value) <= MAX_BIGINT,
+      defaultMessage: () => 'cursor must be an X-Next-Cursor this endpoint gave out',
+    },
+  });
 
 export class AccessLogQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() personId?: string;
@@ -32,7 +50,7 @@ export class AccessLogQueryDto {
     description: 'The X-Next-Cursor of the previous page: continues after its last entry',
   })
   @IsOptional()
-  @Matches(/^\d{1,19}$/, { message: 'cursor must be an X-Next-Cursor this endpoint gave out' })
+  @IsCursor()
   cursor?: string;
 }
 
@@ -52,10 +70,14 @@ export class AccessLogController {
     summary: 'Who read which person, incident or call, when, and with what outcome; newest first',
     description:
       'Pages of `limit` entries; when more remain, the `X-Next-Cursor` header gives the `cursor` ' +
-      'of the next page. Filters combine (AND).',
+      'of the next page. Filters combine (AND). `to` must be later than `from` when both are given ' +
+      '(400 RANGE_INVALID otherwise).',
     ok: { type: AccessLogEntryResponseDto, isArray: true },
   })
   async list(@Query() q: AccessLogQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    // As the reports answer an empty or reversed range: a caller's mistake, not an empty log.
+    if (q.from !== undefined && q.to !== undefined && Date.parse(q.to) <= Date.parse(q.from))
+      throw DomainError.validation('to', 'RANGE_INVALID', 'to must be later than from');
     const limit = q.limit ?? 500;
     const rows = (await this.uow.manager().query(
       `SELECT a.id, a.user_id, u.username, a.at, a.ip, a.subject_type, a.subject_id, a.query, a.endpoint, a.outcome

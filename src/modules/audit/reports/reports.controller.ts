@@ -18,6 +18,7 @@ import {
   type DeadlineComplianceReport,
   DeadlineComplianceQuery,
 } from './deadline-compliance.query';
+import { MAX_REPORT_GROUPS, ReportLimiter } from './report-limiter';
 import { reportDistricts, reportRange } from './report-range';
 import { deadlineComplianceCsv, responseTimesCsv } from './report-csv';
 import {
@@ -43,6 +44,22 @@ const CSV_NOTE =
   'format=csv answers text/csv; charset=utf-8 with a UTF-8 byte-order mark and ' +
   'Content-Disposition: attachment, one row per group.';
 
+const LIMITS_NOTE =
+  ' One report per user at a time and a few per server: more answer 429 (REPORT_IN_PROGRESS, ' +
+  'REPORTS_BUSY) with Retry-After; a report whose SQL runs past REPORT_TIMEOUT_SECONDS is ' +
+  'stopped: 503 REPORT_TIMEOUT.';
+
+const LIMIT_ERRORS: Array<[number, string]> = [
+  [
+    429,
+    'REPORT_IN_PROGRESS: another report of yours is running; REPORTS_BUSY: the server is at its report limit (Retry-After)',
+  ],
+  [
+    503,
+    'REPORT_TIMEOUT: the report ran past its time limit and was stopped; narrow it or try later',
+  ],
+];
+
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('audit')
@@ -51,6 +68,7 @@ export class AuditReportsController {
     private readonly queries: QueryBus,
     private readonly accessLog: AccessLog,
     private readonly clock: Clock,
+    private readonly limiter: ReportLimiter,
   ) {}
 
   /**
@@ -69,8 +87,15 @@ export class AuditReportsController {
       'Groups by district, priority, source and period (Asia/Almaty). Intervals: received→answered, ' +
       'answered→dispatched (first crew), dispatched→on scene, received→on scene; each incident is ' +
       'judged against the targets of the dispatch rule set in force when it was received. ' +
-      CSV_NOTE,
+      CSV_NOTE +
+      ` At most ${MAX_REPORT_GROUPS} groups: more answer 422 REPORT_TOO_LARGE (field groupBy); ` +
+      'narrow the range, grouping or filters.' +
+      LIMITS_NOTE,
     ok: { type: ResponseTimesReportDto },
+    errors: [
+      [422, `REPORT_TOO_LARGE: more than ${MAX_REPORT_GROUPS} groups; narrow the report`],
+      ...LIMIT_ERRORS,
+    ],
   })
   async responseTimes(
     @Query() q: ResponseTimesQueryDto,
@@ -83,32 +108,34 @@ export class AuditReportsController {
     const groupBy = (q.groupBy ?? `district,priority,source${q.period ? ',period' : ''}`).split(
       ',',
     ) as GroupKey[];
-    const report = await this.queries.execute<ResponseTimesQuery, ResponseTimesReport>(
-      new ResponseTimesQuery(
-        user,
-        from,
-        to,
-        districts,
-        groupBy,
-        q.period ?? 'month',
-        q.breachLimit ?? 100,
-        q.priority,
-        q.source,
-      ),
-    );
-    await this.accessLog.recordEach(
-      {
-        userId: user.id,
-        ip: req.ip,
-        subjectType: 'incident',
-        query: 'response-times',
-        endpoint: 'GET /api/v1/audit/response-times',
-        outcome: 'granted',
-        at: this.clock.now(),
-      },
-      [...new Set(report.groups.flatMap((g) => g.breaches))],
-    );
-    return q.format === 'csv' ? responseTimesCsv(reply, report) : report;
+    return this.limiter.run(user.id, async () => {
+      const report = await this.queries.execute<ResponseTimesQuery, ResponseTimesReport>(
+        new ResponseTimesQuery(
+          user,
+          from,
+          to,
+          districts,
+          groupBy,
+          q.period ?? 'month',
+          q.breachLimit ?? 100,
+          q.priority,
+          q.source,
+        ),
+      );
+      await this.accessLog.recordEach(
+        {
+          userId: user.id,
+          ip: req.ip,
+          subjectType: 'incident',
+          query: 'response-times',
+          endpoint: 'GET /api/v1/audit/response-times',
+          outcome: 'granted',
+          at: this.clock.now(),
+        },
+        [...new Set(report.groups.flatMap((g) => g.breaches))],
+      );
+      return q.format === 'csv' ? responseTimesCsv(reply, report) : report;
+    });
   }
 
   @Get('deadline-compliance')
@@ -122,8 +149,10 @@ export class AuditReportsController {
     description:
       'Obligations that fell due in [from, to) (alerts: that fired), each judged against the limit ' +
       'its deadline was given under. ' +
-      CSV_NOTE,
+      CSV_NOTE +
+      LIMITS_NOTE,
     ok: { type: DeadlineComplianceReportDto },
+    errors: LIMIT_ERRORS,
   })
   async deadlineCompliance(
     @Query() q: DeadlineComplianceQueryDto,
@@ -131,15 +160,12 @@ export class AuditReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DeadlineComplianceReport | string> {
     const { from, to } = reportRange(q.from, q.to);
-    const report = await this.queries.execute<DeadlineComplianceQuery, DeadlineComplianceReport>(
-      new DeadlineComplianceQuery(
-        user,
-        from,
-        to,
-        reportDistricts(user, q.districtId),
-        this.clock.now(),
-      ),
-    );
-    return q.format === 'csv' ? deadlineComplianceCsv(reply, report) : report;
+    const districts = reportDistricts(user, q.districtId);
+    return this.limiter.run(user.id, async () => {
+      const report = await this.queries.execute<DeadlineComplianceQuery, DeadlineComplianceReport>(
+        new DeadlineComplianceQuery(user, from, to, districts, this.clock.now()),
+      );
+      return q.format === 'csv' ? deadlineComplianceCsv(reply, report) : report;
+    });
   }
 }

@@ -1,12 +1,15 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { KZ_TIME_ZONE } from '@app/kz';
 import { UnitOfWork } from '@app/persistence';
+import { MAX_REPORT_GROUPS, ReportLimiter, reportTooLarge } from './report-limiter';
 import {
   METRICS,
   type Percentiles,
   type ResponseTimesGroup,
   type ResponseTimesReport,
   ResponseTimesQuery,
+  responseTimesGroupBound,
+  responseTimesGroupCountSql,
   responseTimesSql,
   TARGETS,
 } from './response-times.query';
@@ -21,7 +24,10 @@ export class ResponseTimesHandler implements IQueryHandler<
   ResponseTimesQuery,
   ResponseTimesReport
 > {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly limiter: ReportLimiter,
+  ) {}
 
   async execute(q: ResponseTimesQuery): Promise<ResponseTimesReport> {
     const { text, keys } = responseTimesSql(q.groupBy, q.period);
@@ -34,7 +40,19 @@ export class ResponseTimesHandler implements IQueryHandler<
       q.breachLimit,
     ];
     if (keys.includes('period')) params.push(q.period);
-    const rows = (await this.uow.manager().query(text, params)) as Row[];
+    const rows = await this.limiter.transaction(this.uow, async (tx) => {
+      // Counted first (no further than the cap) unless the parameters alone keep it within: a
+      // report of hundreds of thousands of groups is refused before its percentiles are sorted.
+      if (responseTimesGroupBound(q) > MAX_REPORT_GROUPS) {
+        const countParams = [...params];
+        countParams[5] = MAX_REPORT_GROUPS + 1;
+        const [{ n }] = (await tx.query(responseTimesGroupCountSql(keys), countParams)) as Array<{
+          n: number;
+        }>;
+        if (n > MAX_REPORT_GROUPS) throw reportTooLarge();
+      }
+      return (await tx.query(text, params)) as Row[];
+    });
     const groups = rows.map((r) => toGroup(r, keys));
     return {
       from: q.from.toISOString(),

@@ -1,6 +1,6 @@
 import { KZ_TIME_ZONE } from '@app/kz';
 import { type Principal } from '../../../common/roles';
-import { type GroupKey, type Period } from './reports.request.dto';
+import { type GroupKey, type Period, SOURCES } from './reports.request.dto';
 
 export class ResponseTimesQuery {
   constructor(
@@ -84,6 +84,62 @@ export const TARGETS = [
   ['attendance', 'response_s', 'attendance_target_s'],
 ] as const;
 
+/** The facts a report reads: $1 from, $2 to, $3 district ids, $4 priority or null, $5 source or null. */
+const FACTS_IN_RANGE = `FROM incident_response_facts f
+      WHERE f.received_at >= $1 AND f.received_at < $2 AND f.district_id = ANY($3::uuid[])
+        AND ($4::int IS NULL OR f.priority = $4) AND ($5::text IS NULL OR f.source = $5)`;
+
+const zone = `'${KZ_TIME_ZONE}'`;
+
+const GROUP_COLUMN: Record<GroupKey, string> = {
+  period: `date_trunc($7, f.received_at, ${zone}) AS period_start`,
+  district: 'f.district_id',
+  priority: 'f.priority',
+  source: 'f.source',
+};
+
+/**
+ * How many groups the report would have, counted no further than $6 (pass the cap + 1): the same
+ * parameters and grouping as `responseTimesSql`, without its percentiles. One pass over the
+ * range's facts, before the expensive statement is started.
+ */
+export function responseTimesGroupCountSql(groupBy: GroupKey[]): string {
+  const keys = GROUP_ORDER.filter((k) => groupBy.includes(k));
+  return `
+    SELECT count(*)::int AS n FROM (
+      SELECT ${keys.map((k) => GROUP_COLUMN[k]).join(', ')}
+      ${FACTS_IN_RANGE}
+      GROUP BY ${keys.map((_, i) => i + 1).join(', ')}
+      LIMIT $6
+    ) g`;
+}
+
+/**
+ * The most groups the report could have, from its parameters alone (every district, priority,
+ * source and calendar period of the range present): when this is within the cap, counting
+ * the groups in the database is skipped.
+ */
+export function responseTimesGroupBound(q: {
+  from: Date;
+  to: Date;
+  districtIds: string[];
+  groupBy: GroupKey[];
+  period: Period;
+  priority?: number;
+  source?: string;
+}): number {
+  const days = (q.to.getTime() - q.from.getTime()) / 86_400_000;
+  // Shortest calendar length of each period: a range touches at most this many of them, plus one.
+  const shortest: Record<Period, number> = { day: 1, week: 7, month: 28, quarter: 89 };
+  const factor: Record<GroupKey, number> = {
+    period: Math.ceil(days / shortest[q.period]) + 1,
+    district: q.districtIds.length,
+    priority: q.priority === undefined ? 4 : 1,
+    source: q.source === undefined ? SOURCES.length : 1,
+  };
+  return q.groupBy.reduce((n, k) => n * factor[k], 1);
+}
+
 /**
  * The report in one statement over incident_response_facts: percentile_cont (linear
  * interpolation) per group and interval, the share within each target, and the first
@@ -96,13 +152,7 @@ export function responseTimesSql(
   period: Period,
 ): { text: string; keys: GroupKey[] } {
   const keys = GROUP_ORDER.filter((k) => groupBy.includes(k));
-  const zone = `'${KZ_TIME_ZONE}'`;
-  const column: Record<GroupKey, string> = {
-    period: `date_trunc($7, f.received_at, ${zone}) AS period_start`,
-    district: 'f.district_id',
-    priority: 'f.priority',
-    source: 'f.source',
-  };
+  const column = GROUP_COLUMN;
   const percentiles = METRICS.map(
     ([c]) =>
       `count(f.${c})::int AS ${c}_n, percentile_cont(ARRAY[0.5, 0.9, 0.95]) WITHIN GROUP (ORDER BY f.${c}) AS ${c}_p`,
@@ -137,9 +187,7 @@ export function responseTimesSql(
       SELECT ${[...keys.map((k) => column[k]), 'count(*)::int AS n', ...percentiles, ...shares].join(',\n       ')},
         count(*) FILTER (WHERE f.breach)::int AS breach_count,
         COALESCE((array_agg(f.incident_id ORDER BY f.received_at, f.incident_id) FILTER (WHERE f.breach))[1:$6], '{}') AS breaches_all
-      FROM incident_response_facts f
-      WHERE f.received_at >= $1 AND f.received_at < $2 AND f.district_id = ANY($3::uuid[])
-        AND ($4::int IS NULL OR f.priority = $4) AND ($5::text IS NULL OR f.source = $5)
+      ${FACTS_IN_RANGE}
       GROUP BY ${keys.map((_, i) => i + 1).join(', ')}
     ) g${keys.includes('district') ? ' LEFT JOIN districts d ON d.id = g.district_id' : ''}
     ORDER BY ${order.join(', ')}`;

@@ -211,12 +211,9 @@ describe('notifications are addressed at delivery; safe contacts are checked whe
     await safeContact(victimId, Y2);
 
     const replayed = await replay(n.id);
-    expect([replayed.status, replayed.body.status, replayed.body.payload?.to]).toEqual([
-      200,
-      'pending',
-      `${Y2.slice(0, 5)}*****${Y2.slice(-2)}`,
-    ]);
     await deliverAll();
+    // The gateway never saw X (the old code sent the order_served text there), and saw Y2 only.
+    neverSentTo(X, before);
     expect(gateway.bodiesFor(n.id)).toEqual([
       expect.objectContaining({
         notificationId: n.id,
@@ -225,7 +222,11 @@ describe('notifications are addressed at delivery; safe contacts are checked whe
         to: Y2,
       }),
     ]);
-    neverSentTo(X, before);
+    expect([replayed.status, replayed.body.status, replayed.body.payload?.to]).toEqual([
+      200,
+      'pending',
+      `${Y2.slice(0, 5)}*****${Y2.slice(-2)}`,
+    ]);
     // What it was sent to is what the record says.
     expect(await notificationOf(orderId)).toMatchObject({
       status: 'sent',

@@ -106,10 +106,13 @@ describe('a notification whose worker was killed mid-delivery', () => {
       .get('/api/v1/persons')
       .query({ iin: victimIin })
       .auth(inspector.token, { type: 'bearer' });
-    await http()
+    // Her consent predates both clocks: the workers address each delivery at their own (real)
+    // time, years before this process's fake one, and only to a contact consented by then.
+    const contact = await http()
       .post(`/api/v1/persons/${person.body.id}/safe-contact`)
       .auth(inspector.token, { type: 'bearer' })
-      .send({ channel: 'phone', value: '+77015550202', consentAt: clock.now().toISOString() });
+      .send({ channel: 'phone', value: '+77015550202', consentAt: '2020-01-01T00:00:00.000Z' });
+    expect(contact.status).toBe(201);
     const order = await http()
       .post('/api/v1/protective-orders')
       .auth(inspector.token, { type: 'bearer' })

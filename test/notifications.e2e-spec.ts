@@ -166,8 +166,16 @@ describe('outbound notifications to a victim’s safe contact', () => {
       }),
     ]);
 
-    // A "safe contact" that is the coded call's own number is refused as well.
-    await safeContact(personId, 'phone', X);
+    // A "safe contact" that is the coded call's own number is refused when recorded (422); one
+    // that became a coded call's number after it was recorded (W) is refused when addressing.
+    const refused = await http()
+      .post(`/api/v1/persons/${personId}/safe-contact`)
+      .auth(inspector.token, { type: 'bearer' })
+      .send({ channel: 'phone', value: X, consentAt: clock.now().toISOString() });
+    expect([refused.status, refused.body.code]).toEqual([422, 'SAFE_CONTACT_IS_CODED_CALL_NUMBER']);
+    const W = phone();
+    await safeContact(personId, 'phone', W);
+    await victimOfCall({ coded: true, callerPhone: W });
     clock.set(first.releaseAt);
     await fireAll();
     await deliverAll();
@@ -182,7 +190,7 @@ describe('outbound notifications to a victim’s safe contact', () => {
       .get(`/api/v1/persons/${personId}`)
       .auth(inspector.token, { type: 'bearer' });
     expect(shown.status).toBe(200);
-    expect(shown.body.safeContacts.map((c: { value: string }) => c.value)).toEqual([Y, X]);
+    expect(shown.body.safeContacts.map((c: { value: string }) => c.value)).toEqual([Y, W]);
     const second = await arrest(incidentId, offender, clock.now());
     clock.set(new Date(second.releaseAt.getTime() - 24 * HOUR));
     await fireAll();
@@ -196,12 +204,13 @@ describe('outbound notifications to a victim’s safe contact', () => {
       ['offender_released', 'sent', 'sms', 1],
     ]);
 
-    // What the gateway saw: X nowhere, in any request of this test (headers or body, with or
+    // What the gateway saw: X (and W) nowhere, in any request of this test (headers or body, with or
     // without the plus); this victim's notifications went to Y, signed, keyed by their id.
     const digitsX = X.slice(1);
     for (const r of gateway.received.slice(before)) {
       expect(JSON.stringify(r.headers)).not.toContain(digitsX);
       expect(r.body).not.toContain(digitsX);
+      expect(r.body).not.toContain(W.slice(1));
       expect(r.body).not.toContain('Victim Notifiable');
     }
     for (const n of sent) {

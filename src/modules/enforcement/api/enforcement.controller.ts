@@ -310,7 +310,7 @@ export class EnforcementController {
   @ApiEndpoint({
     summary: 'Record the victim’s safe contact: the only way notifications may reach her',
     ok: { status: 201, type: SafeContactResponseDto },
-    errors: [404],
+    errors: [404, [422, 'NOT_A_VICTIM, SAFE_CONTACT_IS_CODED_CALL_NUMBER']],
   })
   safeContact(
     @Param('id', idParam) id: string,

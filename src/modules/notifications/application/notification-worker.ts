@@ -4,10 +4,11 @@ import { rowsOf, UnitOfWork } from '@app/persistence';
 import { type Runtime, RUNTIME } from '../../../config/runtime';
 import { MetricsService } from '../../operations/metrics.service';
 import { RuleSetRepository } from '../../policy/application/rule-set.repository';
-import { type NotificationChannel, signWebhook } from '../domain/notification';
+import { type NotificationPayload, signWebhook } from '../domain/notification';
 import { DEAD_QUEUE, DELIVER_QUEUE, NotificationQueue } from './notification-queue';
+import { readdressed, resolveSafeChannels } from './safe-channel';
 
-type Outcome = 'sent' | 'skipped' | 'not_configured';
+type Outcome = 'sent' | 'skipped' | 'not_configured' | 'no_safe_channel';
 
 class DeliveryFailed extends Error {
   constructor(readonly reason: string) {
@@ -110,27 +111,65 @@ export class NotificationWorker implements OnApplicationShutdown {
     return dead.length + jobs.length;
   }
 
-  /** One attempt. Resolves when the notification needs nothing more; throws to be retried. */
+  /**
+   * One attempt. Resolves when the notification needs nothing more; throws to be retried.
+   *
+   * The destination is decided again here, at every attempt (first, retry or replay), never
+   * taken from what was stored when the notification was made: the victim's newest safe contact
+   * now, refused if it is the number of any coded call by now. With none usable the
+   * notification becomes `no_safe_channel` and nothing is sent (the job completes: no retry).
+   * What is sent is stored as the payload first, so the record shows where it went.
+   */
   async deliver(notificationId: string): Promise<Outcome> {
     const db = this.uow.manager();
     const [n] = (await db.query(
-      `SELECT id, kind, channel, payload, status FROM notifications WHERE id = $1`,
+      `SELECT id, kind, person_id, payload, status FROM notifications WHERE id = $1`,
       [notificationId],
     )) as Array<{
       id: string;
       kind: string;
-      channel: NotificationChannel | null;
-      payload: unknown;
+      person_id: string;
+      payload: NotificationPayload | null;
       status: string;
     }>;
     // Sent already (a retried or replayed job), or nothing to send: done.
-    if (!n || n.status !== 'pending' || !n.channel) return 'skipped';
+    if (!n || n.status !== 'pending' || !n.payload) return 'skipped';
+    const address =
+      (await resolveSafeChannels(db, [n.person_id], this.clock.now())).get(n.person_id) ?? null;
+    if (!address?.ok) {
+      const reason = address?.reason ?? 'no_safe_contact';
+      const marked = await rowsOf<{ id: string }>(
+        db,
+        `UPDATE notifications SET status = 'no_safe_channel', reason = $2, safe_contact_id = $3,
+                updated_at = $4
+         WHERE id = $1 AND status = 'pending' RETURNING id`,
+        [n.id, reason, address?.safeContactId ?? null, this.clock.now()],
+      );
+      if (marked.length > 0) {
+        this.metrics.notifications.inc({ outcome: 'no_safe_channel' });
+        // Identifiers and reasons only: never the person or the contact.
+        this.logger.log(
+          { notificationId: n.id, kind: n.kind, reason },
+          'notification not sent: no safe channel',
+        );
+      }
+      return 'no_safe_channel';
+    }
+    const payload = readdressed(n.payload, address);
+    const addressed = await rowsOf<{ id: string }>(
+      db,
+      `UPDATE notifications SET channel = $2, safe_contact_id = $3, payload = $4::jsonb
+       WHERE id = $1 AND status = 'pending' RETURNING id`,
+      [n.id, address.channel, address.safeContactId, JSON.stringify(payload)],
+    );
+    if (addressed.length === 0) return 'skipped';
     const env = this.runtime.env;
-    const url = n.channel === 'sms' ? env.NOTIFY_SMS_WEBHOOK_URL : env.NOTIFY_CRISIS_WEBHOOK_URL;
+    const url =
+      address.channel === 'sms' ? env.NOTIFY_SMS_WEBHOOK_URL : env.NOTIFY_CRISIS_WEBHOOK_URL;
     const secret = env.NOTIFY_WEBHOOK_SECRET;
     if (!url || !secret) {
       const reason = !url
-        ? n.channel === 'sms'
+        ? address.channel === 'sms'
           ? 'NOTIFY_SMS_WEBHOOK_URL not set'
           : 'NOTIFY_CRISIS_WEBHOOK_URL not set'
         : 'NOTIFY_WEBHOOK_SECRET not set';
@@ -143,7 +182,7 @@ export class NotificationWorker implements OnApplicationShutdown {
       if (marked.length > 0) {
         this.metrics.notifications.inc({ outcome: 'not_configured' });
         this.logger.warn(
-          { notificationId: n.id, kind: n.kind, channel: n.channel, reason },
+          { notificationId: n.id, kind: n.kind, channel: address.channel, reason },
           'notification not sent: webhook not configured',
         );
       }
@@ -156,7 +195,7 @@ export class NotificationWorker implements OnApplicationShutdown {
       `UPDATE notifications SET attempts = attempts + 1, last_attempt_at = $2, updated_at = $2 WHERE id = $1`,
       [n.id, startedAt],
     );
-    const body = JSON.stringify(n.payload);
+    const body = JSON.stringify(payload);
     const timestamp = String(Math.floor(startedAt.getTime() / 1000));
     let failure: string | null = null;
     try {

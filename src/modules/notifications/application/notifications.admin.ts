@@ -16,7 +16,9 @@ import {
   type NotificationPayload,
   type NotificationStatus,
 } from '../domain/notification';
+import { MetricsService } from '../../operations/metrics.service';
 import { NotificationQueue } from './notification-queue';
+import { readdressed, resolveSafeChannels } from './safe-channel';
 import { deliveryJob } from './victim-notifier';
 
 export interface NotificationView {
@@ -50,6 +52,7 @@ interface NotificationRow {
   source_type: string;
   source_id: string;
   district_id: string | null;
+  person_id: string;
   attempts: number;
   replays: number;
   last_error: string | null;
@@ -137,7 +140,9 @@ const REPLAYABLE: ReadonlySet<NotificationStatus> = new Set(['dead', 'not_config
 
 /**
  * Sends a dead notification again: back to `pending` with a new delivery job under the rule set
- * in force, in one transaction with its audit row. The receiver sees the same notification id
+ * in force, in one transaction with its audit row. It is addressed afresh (her newest safe
+ * contact, refused if it is a coded call's number by now); with no usable contact it becomes
+ * `no_safe_channel` instead and nothing is queued. The receiver sees the same notification id
  * (`Idempotency-Key`), so a replay of something it did receive changes nothing there.
  */
 @CommandHandler(ReplayNotificationCommand)
@@ -150,6 +155,7 @@ export class ReplayNotificationHandler implements ICommandHandler<
     private readonly queue: NotificationQueue,
     private readonly ruleSets: RuleSetRepository,
     private readonly audit: AuditLog,
+    private readonly metrics: MetricsService,
     private readonly clock: Clock,
   ) {}
 
@@ -167,14 +173,47 @@ export class ReplayNotificationHandler implements ICommandHandler<
           'conflict',
           `Only a dead or not_configured notification can be replayed (this one is ${row.status})`,
         );
+      // Addressed again now, as every attempt is: her newest safe contact, never a number that
+      // has become a coded call's. With none usable nothing is queued.
+      const address = (await resolveSafeChannels(tx, [row.person_id], now)).get(row.person_id);
+      if (!address?.ok || !row.payload) {
+        const reason = address && !address.ok ? address.reason : 'no_safe_contact';
+        const [refused] = await rowsOf<NotificationRow>(
+          tx,
+          `UPDATE notifications SET status = 'no_safe_channel', reason = $2, safe_contact_id = $3,
+                  replays = replays + 1, updated_at = $4
+           WHERE id = $1 RETURNING *`,
+          [row.id, reason, address?.safeContactId ?? null, now],
+        );
+        this.metrics.notifications.inc({ outcome: 'no_safe_channel' });
+        await this.audit.record(tx, {
+          actorId: c.principal.id,
+          action: 'notification.replay',
+          targetType: 'notification',
+          targetId: row.id,
+          ip: c.ip,
+          outcome: 'success',
+          details: { kind: row.kind, from: row.status, to: 'no_safe_channel', reason },
+          at: now,
+        });
+        return toView(refused);
+      }
       const rules = await this.ruleSets.activeAt(tx, 'notifications', now);
       const jobId = randomUUID();
       const [updated] = await rowsOf<NotificationRow>(
         tx,
         `UPDATE notifications SET status = 'pending', reason = NULL, replays = replays + 1,
-                job_id = $2, updated_at = $3
+                job_id = $2, channel = $4, safe_contact_id = $5, payload = $6::jsonb,
+                updated_at = $3
          WHERE id = $1 RETURNING *`,
-        [row.id, jobId, now],
+        [
+          row.id,
+          jobId,
+          now,
+          address.channel,
+          address.safeContactId,
+          JSON.stringify(readdressed(row.payload, address)),
+        ],
       );
       await this.queue.enqueue(tx, [deliveryJob(jobId, row.id, rules)]);
       await this.audit.record(tx, {
@@ -184,7 +223,7 @@ export class ReplayNotificationHandler implements ICommandHandler<
         targetId: row.id,
         ip: c.ip,
         outcome: 'success',
-        details: { kind: row.kind, from: row.status },
+        details: { kind: row.kind, from: row.status, to: 'pending' },
         at: now,
       });
       return toView(updated);

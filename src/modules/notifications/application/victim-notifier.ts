@@ -1,12 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { normalizePhone } from '@app/kz';
 import { rowsOf } from '@app/persistence';
 import { type EntityManager } from 'typeorm';
 import { RuleSetRepository } from '../../policy/application/rule-set.repository';
 import { type RuleSet } from '../../policy/domain/rule-set';
 import {
-  type NotificationChannel,
   type NotificationKind,
   type NotificationPayload,
   messageText,
@@ -15,6 +13,7 @@ import {
 } from '../domain/notification';
 import { MetricsService } from '../../operations/metrics.service';
 import { type DeliveryJob, NotificationQueue } from './notification-queue';
+import { resolveSafeChannels } from './safe-channel';
 
 /** Who is told, about what moment, for each kind: the protected victim(s) of the record. */
 const VICTIMS_SQL: Record<NotificationKind, string> = {
@@ -39,17 +38,6 @@ const SUBJECT_TYPE: Record<NotificationKind, string> = {
   arrest_release_upcoming: 'arrest',
   offender_released: 'arrest',
 };
-
-interface Contact {
-  person_id: string;
-  id: string;
-  channel: 'phone' | 'trusted_person' | 'crisis_centre';
-  value: string;
-}
-
-type Addressing =
-  | { ok: true; channel: NotificationChannel; safeContactId: string; to?: string; centre?: string }
-  | { ok: false; reason: string; safeContactId: string | null };
 
 export interface NotifyCause {
   kind: NotificationKind;
@@ -88,7 +76,7 @@ export class VictimNotifier {
       at: Date | null;
     }>;
     if (victims.length === 0) return;
-    const addressing = await this.address(
+    const addressing = await resolveSafeChannels(
       tx,
       victims.map((v) => v.person_id),
       now,
@@ -166,54 +154,6 @@ export class VictimNotifier {
       tx,
       inserted.filter((i) => i.status === 'pending').map((i) => deliveryJob(i.id, i.id, rules)),
     );
-  }
-
-  /** Each person's usable safe contact, or why there is none. */
-  private async address(
-    tx: EntityManager,
-    personIds: string[],
-    now: Date,
-  ): Promise<Map<string, Addressing>> {
-    const contacts = (await tx.query(
-      `SELECT DISTINCT ON (sc.person_id) sc.person_id, sc.id, sc.channel, sc.value
-       FROM safe_contacts sc
-       WHERE sc.person_id = ANY($1::uuid[]) AND sc.withdrawn_at IS NULL AND sc.consent_at <= $2
-       ORDER BY sc.person_id, sc.created_at DESC, sc.id DESC`,
-      [personIds, now],
-    )) as Contact[];
-    const phones = new Map<string, string | null>();
-    for (const c of contacts)
-      if (c.channel !== 'crisis_centre') phones.set(c.id, normalizePhone(c.value));
-    const numbers = [...phones.values()].filter((p): p is string => p !== null);
-    const coded = new Set(
-      numbers.length === 0
-        ? []
-        : (
-            (await tx.query(
-              `SELECT DISTINCT caller_phone FROM calls WHERE coded AND caller_phone = ANY($1::text[])`,
-              [numbers],
-            )) as Array<{ caller_phone: string }>
-          ).map((r) => r.caller_phone),
-    );
-    const result = new Map<string, Addressing>();
-    for (const c of contacts) {
-      if (c.channel === 'crisis_centre') {
-        result.set(c.person_id, {
-          ok: true,
-          channel: 'crisis_centre',
-          safeContactId: c.id,
-          centre: c.value,
-        });
-        continue;
-      }
-      const phone = phones.get(c.id) ?? null;
-      if (!phone)
-        result.set(c.person_id, { ok: false, reason: 'unusable_contact', safeContactId: c.id });
-      else if (coded.has(phone))
-        result.set(c.person_id, { ok: false, reason: 'coded_call_number', safeContactId: c.id });
-      else result.set(c.person_id, { ok: true, channel: 'sms', safeContactId: c.id, to: phone });
-    }
-    return result;
   }
 }
 

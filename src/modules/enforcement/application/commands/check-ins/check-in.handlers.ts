@@ -7,6 +7,10 @@ import { assertInScope, OutOfScopeError } from '../../../../../common/district-s
 import { DomainError } from '../../../../../common/domain-error';
 import { invalidTransition, ruleRefusal } from '../../../domain/enforcement.errors';
 import { checkRecordDate } from '../../../domain/sanctions';
+import {
+  codedCallNumbers,
+  dialableNumbers,
+} from '../../../../notifications/application/safe-channel';
 import { EnforcementSupport } from '../../enforcement-support';
 import {
   CompleteCheckInCommand,
@@ -192,6 +196,26 @@ export class RecordSafeContactHandler implements ICommandHandler<
     }
     return this.uow.run(async (tx) => {
       await assertPersonInScope(tx, c.personId, c.principal.districtIds);
+      // Only a victim has a safe contact: never the offender's (or a mere applicant's) record.
+      const [victim] = (await tx.query(
+        `SELECT 1 FROM incident_persons ip JOIN incidents i ON i.id = ip.incident_id
+         WHERE ip.person_id = $1 AND ip.role = 'victim' AND i.district_id = ANY($2::uuid[]) LIMIT 1`,
+        [c.personId, c.principal.districtIds],
+      )) as unknown[];
+      if (!victim)
+        throw ruleRefusal(
+          'NOT_A_VICTIM',
+          'personId',
+          'A safe contact is recorded for a victim of an incident in your districts only',
+        );
+      // The number of any coded call (however it is written, or inside a crisis centre's text)
+      // may be the abuser's phone: refused. The number is never echoed back.
+      if ((await codedCallNumbers(tx, dialableNumbers(value))).size > 0)
+        throw ruleRefusal(
+          'SAFE_CONTACT_IS_CODED_CALL_NUMBER',
+          'value',
+          'This is the number of a coded call and cannot be a safe contact',
+        );
       const id = randomUUID();
       await tx.query(
         `INSERT INTO safe_contacts (id, person_id, channel, value, consent_at, recorded_by, created_at)

@@ -56,15 +56,24 @@ async function withAdmin(sql) {
 }
 
 async function api(method, path, { token, body, expect = [200, 201] } = {}) {
-  const res = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
+  const send = () =>
+    fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  let res = await send();
+  let text = await res.text();
+  // The service computes one report per user at a time; the page, signed in as the same user,
+  // may be computing one: wait for it, as a client honouring the 429 would.
+  for (let i = 0; i < 60 && res.status === 429 && text.includes('REPORT_IN_PROGRESS'); i += 1) {
+    await new Promise((r) => setTimeout(r, 250));
+    res = await send();
+    text = await res.text();
+  }
   if (!expect.includes(res.status))
     throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
   const type = res.headers.get('content-type') ?? '';

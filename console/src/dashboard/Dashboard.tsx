@@ -125,7 +125,9 @@ export function Dashboard({ me }: { me: User }) {
         setReport(null);
         setReportError(problem(err));
       });
-    const complianceRead = get<ComplianceReport>('/audit/deadline-compliance', query)
+    // One report at a time: the service runs one report per user at once (429 REPORT_IN_PROGRESS).
+    const complianceRead = reportRead
+      .then(() => get<ComplianceReport>('/audit/deadline-compliance', query))
       .then((r) => !cancelled && setCompliance(r))
       .catch((err: unknown) => {
         if (cancelled) return;

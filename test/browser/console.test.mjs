@@ -70,7 +70,7 @@ async function api(method, path, { token, body, expect = [200, 201] } = {}) {
   // The service computes one report per user at a time; the page, signed in as the same user,
   // may be computing one: wait for it, as a client honouring the 429 would.
   for (let i = 0; i < 60 && res.status === 429 && text.includes('REPORT_IN_PROGRESS'); i += 1) {
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
     res = await send();
     text = await res.text();
   }

@@ -60,8 +60,25 @@ async function send(method: string, path: string, init: { query?: Query; body?: 
   return res;
 }
 
+/**
+ * A read. The service computes one report per user at a time: when an earlier report of this user
+ * (another tab, or a query the page has since replaced) is still running, wait for it and ask
+ * again, for up to half a minute, rather than show the refusal.
+ */
+async function read(path: string, query?: Query): Promise<Response> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await send('GET', path, { query });
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code !== 'REPORT_IN_PROGRESS' || attempt >= 60)
+        throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
 export async function get<T>(path: string, query?: Query): Promise<T> {
-  return (await (await send('GET', path, { query })).json()) as T;
+  return (await (await read(path, query)).json()) as T;
 }
 
 export async function post<T>(path: string, body: unknown = {}): Promise<T> {
@@ -72,5 +89,5 @@ export async function post<T>(path: string, body: unknown = {}): Promise<T> {
 
 /** A file answer (CSV) as a Blob: the request carries the token, so no plain link would do. */
 export async function getBlob(path: string, query?: Query): Promise<Blob> {
-  return (await send('GET', path, { query })).blob();
+  return (await read(path, query)).blob();
 }
